@@ -1,0 +1,16 @@
+from django.urls import path
+
+from joinedup.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.account_home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+]

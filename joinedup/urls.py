@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from joinedup.core import views as core_views
+from joinedup.councils import views as council_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("account/", include("joinedup.accounts.urls")),
+    # The platform's own pages; on a council's host name they are that council's.
+    path("accessibility/", council_views.accessibility_statement, name="accessibility"),
+    path("privacy/", council_views.privacy_notice, name="privacy"),
+    path("cookies/", council_views.cookies_page, name="cookies"),
+    path("feedback/", council_views.feedback_page, name="feedback"),
+    # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
+    path("<slug:council_slug>/", include("joinedup.councils.urls")),
+]
