@@ -5,6 +5,8 @@ from joinedup.councils.models import Council, ServiceArea
 
 
 class CouncilSettingsForm(forms.ModelForm):
+    website_url = forms.URLField(label="Council website address", required=False, assume_scheme="https")
+
     class Meta:
         model = Council
         fields = [

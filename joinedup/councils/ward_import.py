@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
-from shapely.ops import transform
 
 from joinedup.councils.models import Council
 from joinedup.councils.services import ward_upsert
@@ -123,7 +123,7 @@ def wards_import_geojson(
             try:
                 geometry = feature.get("geometry")
                 if to_wgs84 is not None and geometry:
-                    geometry = mapping(transform(to_wgs84.transform, shape(geometry)))
+                    geometry = mapping(shapely.transform(shape(geometry), to_wgs84.transform, interleaved=False))
                     geometry = {"type": geometry["type"], "coordinates": _as_lists(geometry["coordinates"])}
                 _ward, outcome = ward_upsert(
                     actor=actor, council=council, gss_code=code, name=name, boundary=geometry, source=source

@@ -6,54 +6,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('councils', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("councils", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='roleassignment',
-            name='council',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.council'),
+            model_name="roleassignment",
+            name="council",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="councils.council",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='partnership',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.partnership'),
+            model_name="roleassignment",
+            name="partnership",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="councils.partnership",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='service_areas',
-            field=models.ManyToManyField(blank=True, related_name='+', to='councils.servicearea'),
+            model_name="roleassignment",
+            name="service_areas",
+            field=models.ManyToManyField(blank=True, related_name="+", to="councils.servicearea"),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="role_assignments",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='wards',
-            field=models.ManyToManyField(blank=True, related_name='+', to='councils.ward'),
+            model_name="roleassignment",
+            name="wards",
+            field=models.ManyToManyField(blank=True, related_name="+", to="councils.ward"),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('council__isnull', False), ('partnership__isnull', True), ('role__in', ['staff', 'councillor', 'scrutiny_member'])), models.Q(('council__isnull', True), ('partnership__isnull', False), ('role', 'partnership_officer')), models.Q(('council__isnull', True), ('partnership__isnull', True), ('role', 'administrator')), _connector='OR'), name='role_assignment_scope'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("council__isnull", False),
+                        ("partnership__isnull", True),
+                        ("role__in", ["staff", "councillor", "scrutiny_member"]),
+                    ),
+                    models.Q(
+                        ("council__isnull", True), ("partnership__isnull", False), ("role", "partnership_officer")
+                    ),
+                    models.Q(("council__isnull", True), ("partnership__isnull", True), ("role", "administrator")),
+                    _connector="OR",
+                ),
+                name="role_assignment_scope",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('council__isnull', False)), fields=('user', 'role', 'council'), name='role_assignment_unique_council'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("council__isnull", False)),
+                fields=("user", "role", "council"),
+                name="role_assignment_unique_council",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('partnership__isnull', False)), fields=('user', 'role', 'partnership'), name='role_assignment_unique_partnership'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("partnership__isnull", False)),
+                fields=("user", "role", "partnership"),
+                name="role_assignment_unique_partnership",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'administrator')), fields=('user', 'role'), name='role_assignment_unique_administrator'),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "administrator")),
+                fields=("user", "role"),
+                name="role_assignment_unique_administrator",
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,95 +15,178 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Council',
+            name="Council",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('gss_code', models.CharField(max_length=9, unique=True, validators=[django.core.validators.RegexValidator('^[ENSW](0[6-9])\\d{6}$', 'Enter a council code in the ONS format, like E07000136 (a letter, then 8 digits).')], verbose_name='ONS code')),
-                ('name', models.CharField(max_length=200)),
-                ('short_name', models.CharField(help_text='Used in references, like BBC in BBC-000123.', max_length=20)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('website_url', models.URLField(blank=True)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_phone', models.CharField(blank=True, max_length=30)),
-                ('contact_address', models.TextField(blank=True)),
-                ('header_text', models.CharField(blank=True, help_text='Shown in the page header. Leave blank to use the name.', max_length=100)),
-                ('brand_colour', models.CharField(default='#1d70b8', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as # and 6 hex digits, like #1d70b8.')])),
-                ('is_active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "gss_code",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[ENSW](0[6-9])\\d{6}$",
+                                "Enter a council code in the ONS format, like E07000136 (a letter, then 8 digits).",
+                            )
+                        ],
+                        verbose_name="ONS code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "short_name",
+                    models.CharField(help_text="Used in references, like BBC in BBC-000123.", max_length=20),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("website_url", models.URLField(blank=True)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_phone", models.CharField(blank=True, max_length=30)),
+                ("contact_address", models.TextField(blank=True)),
+                (
+                    "header_text",
+                    models.CharField(
+                        blank=True, help_text="Shown in the page header. Leave blank to use the name.", max_length=100
+                    ),
+                ),
+                (
+                    "brand_colour",
+                    models.CharField(
+                        default="#1d70b8",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as # and 6 hex digits, like #1d70b8."
+                            )
+                        ],
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('description', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CouncilHostname',
+            name="CouncilHostname",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('hostname', models.CharField(max_length=253, unique=True)),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hostnames', to='councils.council')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("hostname", models.CharField(max_length=253, unique=True)),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="hostnames", to="councils.council"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['hostname'],
+                "ordering": ["hostname"],
             },
         ),
         migrations.AddField(
-            model_name='council',
-            name='partnership',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='councils', to='councils.partnership'),
+            model_name="council",
+            name="partnership",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="councils",
+                to="councils.partnership",
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=60)),
-                ('description', models.TextField(blank=True)),
-                ('email', models.EmailField(blank=True, help_text="The team's shared mailbox.", max_length=254)),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_areas', to='councils.council')),
-                ('lead_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=60)),
+                ("description", models.TextField(blank=True)),
+                ("email", models.EmailField(blank=True, help_text="The team's shared mailbox.", max_length=254)),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="service_areas", to="councils.council"
+                    ),
+                ),
+                (
+                    "lead_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('council', 'slug'), name='service_area_unique_slug'), models.UniqueConstraint(fields=('council', 'name'), name='service_area_unique_name')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("council", "slug"), name="service_area_unique_slug"),
+                    models.UniqueConstraint(fields=("council", "name"), name="service_area_unique_name"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Ward',
+            name="Ward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('gss_code', models.CharField(max_length=9, unique=True, validators=[django.core.validators.RegexValidator('^[ENSW]\\d{8}$', 'Enter a ward code in the ONS format, like E05012345 (a letter, then 8 digits).')], verbose_name='ONS code')),
-                ('name', models.CharField(max_length=200)),
-                ('boundary', models.JSONField()),
-                ('min_lon', models.FloatField()),
-                ('min_lat', models.FloatField()),
-                ('max_lon', models.FloatField()),
-                ('max_lat', models.FloatField()),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wards', to='councils.council')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "gss_code",
+                    models.CharField(
+                        max_length=9,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[ENSW]\\d{8}$",
+                                "Enter a ward code in the ONS format, like E05012345 (a letter, then 8 digits).",
+                            )
+                        ],
+                        verbose_name="ONS code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("boundary", models.JSONField()),
+                ("min_lon", models.FloatField()),
+                ("min_lat", models.FloatField()),
+                ("max_lon", models.FloatField()),
+                ("max_lat", models.FloatField()),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="wards", to="councils.council"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['council', 'min_lon', 'max_lon', 'min_lat', 'max_lat'], name='councils_wa_council_29461f_idx')],
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(
+                        fields=["council", "min_lon", "max_lon", "min_lat", "max_lat"],
+                        name="councils_wa_council_29461f_idx",
+                    )
+                ],
             },
         ),
     ]
