@@ -41,6 +41,7 @@ def role_grant(
         permissions.require(allowed, "You cannot give this role.")
     if role == Role.RESIDENT:
         raise ValidationError("Every account is a resident already.")
+    _check_role_scope(role, council, partnership)
     for area in service_areas:
         if area.council_id != getattr(council, "id", None):
             raise ValidationError({"service_areas": f"{area} is not part of {council}."})
@@ -69,6 +70,15 @@ def role_grant(
         },
     )
     return assignment
+
+
+def _check_role_scope(role, council, partnership):
+    if role in COUNCIL_ROLES and (council is None or partnership is not None):
+        raise ValidationError({"council": f"The {Role(role).label.lower()} role needs a council, and only that."})
+    if role == Role.PARTNERSHIP_OFFICER and (partnership is None or council is not None):
+        raise ValidationError({"partnership": "The partnership officer role needs a partnership, and only that."})
+    if role == Role.ADMINISTRATOR and (council is not None or partnership is not None):
+        raise ValidationError("The administrator role covers every council, so it takes no council or partnership.")
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -17,6 +18,7 @@ from joinedup.accounts.forms import (
     TwoFactorCodeForm,
 )
 from joinedup.accounts.selectors import account_summary
+from joinedup.core.ratelimit import limit_posts
 
 
 class SignInView(auth_views.LoginView):
@@ -29,6 +31,7 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+@method_decorator(limit_posts("password-reset", per_ip=10, per_field=("email", 3)), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"

@@ -155,3 +155,26 @@ def test_account_page_lists_roles_and_staff_councils(client, staff_user, council
     page = client.get(reverse("accounts:home")).text
     assert "Council staff (Borchester District Council)" in page
     assert reverse("councils:staff-home", kwargs={"council_slug": council.slug}) in page
+
+
+def test_password_reset_requests_are_rate_limited_per_email_and_per_address(client, smtp_server, resident):
+    url = reverse("accounts:password-reset")
+    for _ in range(3):
+        assert client.post(url, {"email": resident.email}).status_code == 302
+    response = client.post(url, {"email": resident.email})
+    assert response.status_code == 429
+    assert "Too many requests" in response.text
+    assert len(smtp_server) == 3
+    for number in range(6):
+        client.post(url, {"email": f"someone{number}@example.org"})
+    assert client.post(url, {"email": "fresh@example.org"}).status_code == 429
+
+
+def test_rate_limits_trust_only_the_configured_proxies(rf, settings):
+    from joinedup.core.ratelimit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", REMOTE_ADDR="10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "198.51.100.7"

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from joinedup.core.retention import prune_personal_data
+
+
+class Command(BaseCommand):
+    help = "Delete personal data past its retention period. Run it once a day."
+
+    def handle(self, *args, **options):
+        for what, count in prune_personal_data().items():
+            self.stdout.write(f"{count} {what} deleted")
