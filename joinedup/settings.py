@@ -104,9 +104,10 @@ TEMPLATES = [
 FORM_RENDERER = "joinedup.core.forms.GovukFormRenderer"
 
 # DATABASES
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'joinedup.sqlite3'}"),
-}
+if PRODUCTION:
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'joinedup.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -148,7 +149,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
-# Staff, councillor-free back-office roles and administrators must use an authenticator app.
+# Staff, partnership officers and administrators must use an authenticator app to sign in.
 REQUIRE_STAFF_MFA = env.bool("REQUIRE_STAFF_MFA", default=PRODUCTION)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="JoinedUp")
 
@@ -161,8 +162,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # How many reverse proxies (load balancers) sit in front of the app and add X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Sign-in throttling and form rate limits find the visitor's address the same way.
+AXES_CLIENT_IP_CALLABLE = "joinedup.core.ratelimit.client_ip"
 
 # PERSONAL DATA RETENTION (enforced by `manage.py prune_personal_data`, run daily)
 SIGN_IN_LOG_RETENTION_DAYS = env.int("SIGN_IN_LOG_RETENTION_DAYS", default=90)
@@ -183,6 +184,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers check /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SILENCED_SYSTEM_CHECKS = []
 if PRODUCTION and not SECURE_HSTS_PRELOAD:
     # Preloading is a one-way choice for a council's whole domain, so it stays opt-in.
@@ -190,7 +193,8 @@ if PRODUCTION and not SECURE_HSTS_PRELOAD:
 
 # EMAIL
 # EMAIL_URL is smtp://user:password@host:port (smtp+tls:// or smtp+ssl:// for encryption).
-_email = env.email("EMAIL_URL", default="smtp://127.0.0.1:1025")
+# In development, emails are printed in the terminal unless EMAIL_URL says otherwise.
+_email = env.email("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25

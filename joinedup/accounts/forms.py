@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
         "inactive": "This account has been closed. Contact your council if you think this is wrong.",
     }
 

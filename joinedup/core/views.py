@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, F, When
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -40,10 +41,15 @@ def _database_status() -> dict:
 
 
 def _task_queue_status() -> dict:
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
     waiting = DBTaskResult.objects.ready()
-    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    # A task scheduled for later (a retry with back-off, say) only starts waiting when it is due.
+    due_since = Case(
+        When(run_after__gt=F("enqueued_at"), run_after__lt=get_date_max(), then=F("run_after")),
+        default=F("enqueued_at"),
+    )
+    oldest = waiting.annotate(due_since=due_since).order_by("due_since").values_list("due_since", flat=True).first()
     oldest_seconds = round((timezone.now() - oldest).total_seconds()) if oldest else 0
     day_ago = timezone.now() - timezone.timedelta(days=1)
     delayed = oldest_seconds > settings.TASK_QUEUE_DELAY_WARNING_SECONDS

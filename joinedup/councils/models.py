@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -6,8 +7,7 @@ from django.urls import reverse
 from joinedup.core.models import BaseModel
 
 council_gss_validator = RegexValidator(
-    r"^[ENSW](0[6-9])\d{6}$",
-    "Enter a council code in the ONS format, like E07000136 (a letter, then 8 digits).",
+    r"^[ENSW]\d{8}$", "Enter a council code in the ONS format, like E07000136 (a letter, then 8 digits)."
 )
 ward_gss_validator = RegexValidator(
     r"^[ENSW]\d{8}$", "Enter a ward code in the ONS format, like E05012345 (a letter, then 8 digits)."
@@ -16,21 +16,27 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and
 
 # Path segments that can never be a council's slug, because the platform uses them itself.
 RESERVED_SLUGS = frozenset(
-    {
+    [
         "accessibility",
         "account",
         "admin",
+        "api",
         "assets",
         "cookies",
+        "feedback",
         "healthz",
         "media",
         "open311",
         "privacy",
-        "static",
         "staff",
-        "api",
-    }
+        "static",
+    ]
 )
+
+
+def validate_not_reserved(slug: str):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"'{slug}' is used by the platform itself. Choose another.")
 
 
 class Partnership(BaseModel):
@@ -53,7 +59,7 @@ class Council(BaseModel):
     gss_code = models.CharField("ONS code", max_length=9, unique=True, validators=[council_gss_validator])
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=20, help_text="Used in references, like BBC in BBC-000123.")
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_not_reserved])
     partnership = models.ForeignKey(
         Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="councils"
     )

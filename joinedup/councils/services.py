@@ -11,7 +11,6 @@ from shapely.validation import explain_validity
 from joinedup.accounts import permissions
 from joinedup.core.audit import audit_record, field_changes
 from joinedup.councils.models import (
-    RESERVED_SLUGS,
     Council,
     CouncilHostname,
     Partnership,
@@ -74,8 +73,6 @@ def council_create(
     **details,
 ) -> Council:
     _require_system_or_administrator(actor)
-    if slug in RESERVED_SLUGS:
-        raise ValidationError({"slug": f"'{slug}' is used by the platform itself. Choose another."})
     unknown = set(details) - set(COUNCIL_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown council fields: {', '.join(sorted(unknown))}")

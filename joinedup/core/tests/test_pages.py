@@ -78,6 +78,23 @@ def test_healthz_says_degraded_when_tasks_wait_too_long(client, settings):
     assert body["task_queue"]["oldest_waiting_seconds"] >= 600
 
 
+def test_tasks_scheduled_for_later_only_count_as_waiting_once_due(client, settings):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from joinedup.core.tasks import heartbeat
+
+    heartbeat.using(run_after=timezone.now() + timezone.timedelta(minutes=1)).enqueue()
+    DBTaskResult.objects.update(
+        enqueued_at=timezone.now() - timezone.timedelta(hours=1),
+        run_after=timezone.now() - timezone.timedelta(seconds=30),
+    )
+    body = client.get("/healthz").json()
+    assert body["task_queue"]["waiting"] == 1
+    assert 25 <= body["task_queue"]["oldest_waiting_seconds"] <= 120
+    assert body["status"] == "ok"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_runs_queued_tasks():
     """The worker closes its database connections, so this test commits for real."""

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[3]
 def run_manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}}
     environment.update(READ_DOT_ENV_FILE="false", **env)
+    if not environment.get("DATABASE_URL"):
+        environment.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
@@ -59,3 +61,15 @@ def test_an_unknown_environment_name_is_refused():
     result = run_manage("check", JOINEDUP_ENV="prod")
     assert result.returncode != 0
     assert "JOINEDUP_ENV must be 'development' or 'production'" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    result = run_manage(
+        "check",
+        JOINEDUP_ENV="production",
+        ALLOWED_HOSTS="report.example.gov.uk",
+        SECRET_KEY="a-production-secret-that-is-long-and-random-enough-0123456789-abcdefghij",
+        DATABASE_URL="",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr

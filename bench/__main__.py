@@ -1,0 +1,120 @@
+"""
+Run every benchmark and write docs/performance.md: `make bench`, or `python -m bench`.
+
+The benchmarks use a throwaway database: a new SQLite file in a temporary folder, deleted
+afterwards. To run them on another database (PostgreSQL, say), set BENCH_DATABASE_URL to an
+empty database you can spare. Migrations are applied to it and the benchmark data is rolled
+back at the end, so it is left with empty tables.
+"""
+
+import datetime
+import os
+import platform
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+# Never split a line at a hyphen or inside a long word: Markdown would show a stray space.
+_NO_BREAKS = {"break_on_hyphens": False, "break_long_words": False}
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+
+
+def _configure(database_url: str) -> None:
+    """Point Django at the throwaway database and start it. Must run before any model import."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "joinedup.settings"
+    # Production runs with DEBUG off; with it on, Django also records every query it runs.
+    os.environ["DEBUG"] = "false"
+    import django
+
+    django.setup()
+
+
+def _machine(database: str) -> str:
+    import django
+    import shapely
+
+    if database == "sqlite":
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    elif database == "postgresql":
+        from django.db import connection
+
+        major, rest = divmod(connection.pg_version, 10000)
+        database = f"PostgreSQL {major}.{rest}"
+    return (
+        f"{os.cpu_count()} CPU cores ({platform.machine()}), Python {platform.python_version()}, "
+        f"Django {django.get_version()}, shapely {shapely.__version__}, {database}."
+    )
+
+
+def _rewrap(markdown: str, width: int = 100) -> str:
+    """Re-flow the paragraphs and list items of generated Markdown, leaving headings and tables alone."""
+    blocks = []
+    for block in markdown.strip().split("\n\n"):
+        lines = block.splitlines()
+        if lines[0].startswith(("#", "|")):
+            blocks.append(block)
+        elif lines[0].startswith("- "):
+            items = "\n".join(lines).split("\n- ")
+            items = [" ".join(item.removeprefix("- ").split()) for item in items]
+            blocks.append(
+                "\n".join(
+                    textwrap.fill(item, width, initial_indent="- ", subsequent_indent="  ", **_NO_BREAKS)
+                    for item in items
+                )
+            )
+        else:
+            blocks.append(textwrap.fill(" ".join(block.split()), width, **_NO_BREAKS))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _report(results: list[tuple[object, dict]], database: str) -> str:
+    sections = "\n".join(module.markdown(result) for module, result in results)
+    return _rewrap(f"""# Performance
+
+This file is written by `make bench` (which runs `python -m bench`). Do not edit it by hand:
+run the command again instead. The benchmarks are not part of `make test`.
+
+**Run on** {datetime.date.today():%d %B %Y}. **Machine:** {_machine(database)}
+The machine is shared with other work and is noisy, so times vary from run to run. Compare the
+ratios between lookups in one run, not the times across runs or machines.
+
+Each benchmark makes its own data in a throwaway database: a temporary SQLite file, or the
+database named by `BENCH_DATABASE_URL` (its benchmark data is rolled back afterwards).
+Times come from `time.perf_counter`. "Median" is the middle lookup time; "95th percentile"
+is the time that 95 lookups in 100 beat. A µs (microsecond) is a millionth of a second.
+
+{sections}""")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="joinedup-bench-") as folder:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+        _configure(database_url)
+
+        from django.core.management import call_command
+        from django.db import connection, connections
+
+        from bench import ward_lookup
+
+        print(f"Migrating the benchmark database ({connection.vendor})...", flush=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        results = []
+        for module in (ward_lookup,):
+            print(f"Running {module.TITLE}", flush=True)
+            results.append((module, module.run()))
+        report = _report(results, connection.vendor)
+        connections.close_all()
+
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(report, encoding="utf-8")
+    print(report)
+    print(f"Wrote {REPORT.relative_to(Path.cwd()) if REPORT.is_relative_to(Path.cwd()) else REPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
