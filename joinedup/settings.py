@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "joinedup.core",
     "joinedup.councils",
     "joinedup.accounts",
+    "joinedup.notifications",
+    "joinedup.service_requests",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,8 @@ AXES_CLIENT_IP_CALLABLE = "joinedup.core.ratelimit.client_ip"
 # PERSONAL DATA RETENTION (enforced by `manage.py prune_personal_data`, run daily)
 SIGN_IN_LOG_RETENTION_DAYS = env.int("SIGN_IN_LOG_RETENTION_DAYS", default=90)
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=30)
+# Residents' contact details are removed from requests this many months after they close.
+REQUEST_RETENTION_MONTHS = env.int("REQUEST_RETENTION_MONTHS", default=24)
 
 # SESSIONS AND SECURITY
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -202,6 +206,8 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# GOV.UK Notify's API, which sends text messages; change it only to point tests at a fake.
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="JoinedUp <no-reply@joinedup.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("feedback/", council_views.feedback_page, name="feedback"),
     # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
     path("<slug:council_slug>/", include("joinedup.councils.urls")),
+    path("<slug:council_slug>/", include("joinedup.service_requests.urls")),
 ]

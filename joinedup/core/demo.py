@@ -186,6 +186,11 @@ def seed_demo(*, password: str) -> list[DemoUser]:
                 account_services.role_grant(actor=None, user=user, role=role, source=SOURCE, **scope, **extras)
         demo_users.append(DemoUser(email=email, full_name=full_name, role=Role(role).label, created=created))
 
+    from joinedup.service_requests.demo import seed_categories
+
+    for spec in COUNCILS:
+        seed_categories(Council.objects.get(gss_code=spec["gss_code"]), unitary="Highways" in spec["areas"])
+
     waste = ServiceArea.objects.get(council__slug="boston", slug="waste-recycling")
     if waste.lead_officer is None:
         council_services.service_area_update(

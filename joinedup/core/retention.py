@@ -1,8 +1,11 @@
 """
-Keep personal data only as long as it is needed. `prune_personal_data` deletes what is past
-its retention period; run it daily (`manage.py prune_personal_data`, from cron or a timer).
-Later modules add their own rules here, so one place says how long personal data is kept.
+Keep personal data only as long as it is needed. `prune_personal_data` runs every rule and
+deletes (or anonymises) what is past its retention period; run it daily
+(`manage.py prune_personal_data`, from cron or a timer). Each app registers its own rules in
+its AppConfig.ready(), so this one command covers the whole platform.
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -11,31 +14,51 @@ from django.utils import timezone
 # An authenticator app that was shown but never confirmed holds a secret nobody uses.
 UNCONFIRMED_AUTHENTICATOR_DAYS = 1
 
+_rules: dict[str, Callable] = {}
+
+
+def register(description: str, rule: Callable) -> None:
+    """Add a rule: a function taking `now` and returning how many records it removed or anonymised."""
+    _rules[description] = rule
+
+
+def days_before(now, days: int):
+    return now - timezone.timedelta(days=days)
+
 
 @transaction.atomic
 def prune_personal_data(*, now=None) -> dict[str, int]:
-    """Delete personal data past its retention period. Return how many records each rule removed."""
+    """Run every retention rule. Return how many records each one removed or anonymised."""
+    now = now or timezone.now()
+    return {description: rule(now) for description, rule in _rules.items()}
+
+
+def _sign_in_records(now) -> int:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    cutoff = days_before(now, settings.SIGN_IN_LOG_RETENTION_DAYS)
+    return sum(
+        model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessLog, AccessFailureLog, AccessAttempt)
+    )
+
+
+def _finished_tasks(now) -> int:
+    # Finished background tasks keep their arguments, which can name people.
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
+    cutoff = days_before(now, settings.TASK_RESULT_RETENTION_DAYS)
+    return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()[0]
 
-    def days_ago(days: int):
-        return now - timezone.timedelta(days=days)
 
-    sign_ins_before = days_ago(settings.SIGN_IN_LOG_RETENTION_DAYS)
-    return {
-        # IP addresses and browsers of sign-ins and failed sign-ins.
-        "sign-in records": sum(
-            model.objects.filter(attempt_time__lt=sign_ins_before).delete()[0]
-            for model in (AccessLog, AccessFailureLog, AccessAttempt)
-        ),
-        # Finished background tasks keep their arguments, which can name people.
-        "finished tasks": DBTaskResult.objects.finished()
-        .filter(finished_at__lt=days_ago(settings.TASK_RESULT_RETENTION_DAYS))
-        .delete()[0],
-        "unconfirmed authenticator apps": TOTPDevice.objects.filter(
-            confirmed=False, created_at__lt=days_ago(UNCONFIRMED_AUTHENTICATOR_DAYS)
-        ).delete()[0],
-    }
+def _unconfirmed_authenticators(now) -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    cutoff = days_before(now, UNCONFIRMED_AUTHENTICATOR_DAYS)
+    return TOTPDevice.objects.filter(confirmed=False, created_at__lt=cutoff).delete()[0]
+
+
+def register_core_rules() -> None:
+    register("sign-in records deleted", _sign_in_records)
+    register("finished tasks deleted", _finished_tasks)
+    register("unconfirmed authenticator apps deleted", _unconfirmed_authenticators)

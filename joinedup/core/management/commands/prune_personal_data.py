@@ -4,8 +4,8 @@ from joinedup.core.retention import prune_personal_data
 
 
 class Command(BaseCommand):
-    help = "Delete personal data past its retention period. Run it once a day."
+    help = "Delete or anonymise personal data past its retention period. Run it once a day."
 
     def handle(self, *args, **options):
         for what, count in prune_personal_data().items():
-            self.stdout.write(f"{count} {what} deleted")
+            self.stdout.write(f"{count} {what}")

@@ -1,0 +1,124 @@
+"""
+Generate many realistic requests quickly, for benchmarks and load tests (never for production).
+
+Rows go in through PostgreSQL's COPY, or bulk_create on SQLite, never one save() at a time.
+Each request gets its 'reported' history entry; numbers continue from each council's counter.
+"""
+
+import datetime
+import json
+import random
+from functools import lru_cache
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from joinedup.councils.models import Council, Ward
+from joinedup.service_requests.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    EventKind,
+    RequestCounter,
+    RequestEvent,
+    ServiceRequest,
+)
+from joinedup.service_requests.working_days import add_working_days
+
+CHANNELS = ["web"] * 60 + ["phone"] * 25 + ["face_to_face"] * 5 + ["email"] * 5 + ["api"] * 5
+STREETS = ["High Street", "Church Lane", "Station Road", "Mill Lane", "London Road", "Park Avenue", "Main Road"]
+REQUEST_COLUMNS = [
+    "created_at", "updated_at", "council_id", "number", "category_id", "priority", "status", "status_changed_at",
+    "description", "answers", "location_text", "postcode", "latitude", "longitude", "ward_id", "channel",
+    "source_client", "reporter_name", "reporter_email", "reporter_phone", "contact_preference", "involve_councillor",
+    "expected_by", "closed_at", "closure_reason", "referred_to", "supporter_count", "dispute_count", "chaser_count",
+]
+
+
+@lru_cache(maxsize=4096)
+def _due(day: datetime.date, days: int) -> datetime.date:
+    return add_working_days(day, days)
+
+
+def _rows(council, categories, wards, count, start_number, rng, now):
+    for offset in range(count):
+        category = rng.choice(categories)
+        created = now - datetime.timedelta(seconds=rng.randint(0, 730 * 86400))
+        expected = _due(timezone.localdate(created), category.target_days(category.default_priority))
+        age_days = (now - created).days
+        if age_days > 30 or rng.random() < 0.5:
+            status = rng.choice(CLOSED_STATUSES[:2] * 4 + CLOSED_STATUSES[2:])
+            closed = created + datetime.timedelta(hours=rng.randint(2, 24 * 30))
+            closed = min(closed, now)
+        else:
+            status, closed = rng.choice(OPEN_STATUSES), None
+        ward = rng.choice(wards) if wards else None
+        lat = (ward.min_lat + rng.random() * (ward.max_lat - ward.min_lat)) if ward else None
+        lon = (ward.min_lon + rng.random() * (ward.max_lon - ward.min_lon)) if ward else None
+        number = start_number + offset
+        yield (
+            created, closed or created, council.id, number, category.id, category.default_priority, status,
+            closed or created, f"{category.name} reported near {rng.randint(1, 200)} {rng.choice(STREETS)}.",
+            "{}", f"{rng.randint(1, 200)} {rng.choice(STREETS)}", "", lat, lon, ward.id if ward else None,
+            rng.choice(CHANNELS), "", f"Resident {number}", f"resident{number}@example.org", "", "email", False,
+            expected, closed, "Dealt with." if closed else "", "", rng.choice([0, 0, 0, 1, 2]), 0,
+            rng.choice([0, 0, 0, 0, 1]),
+        )
+
+
+def _copy_rows(table: str, columns: list[str], rows) -> None:
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+@transaction.atomic
+def generate_requests(*, total: int, seed: int = 2026, councils=None) -> dict[str, int]:
+    """Add `total` requests spread evenly over the councils (all by default). Return counts per council."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    councils = list(councils or Council.objects.order_by("gss_code"))
+    made = {}
+    for index, council in enumerate(councils):
+        share = total // len(councils) + (1 if index < total % len(councils) else 0)
+        categories = list(Category.objects.filter(council=council, is_active=True))
+        if not categories or not share:
+            continue
+        wards = list(Ward.objects.filter(council=council).defer("boundary"))
+        counter, _ = RequestCounter.objects.select_for_update().get_or_create(council=council)
+        start = counter.last_number + 1
+        rows = _rows(council, categories, wards, share, start, rng, now)
+        if connection.vendor == "postgresql":
+            _copy_rows(ServiceRequest._meta.db_table, REQUEST_COLUMNS,
+                       (row[:9] + (json.dumps({}),) + row[10:] for row in rows))
+        else:
+            batch = []
+            for row in rows:
+                values = dict(zip(REQUEST_COLUMNS, row, strict=True))
+                values["answers"] = {}
+                batch.append(ServiceRequest(**values))
+                if len(batch) == 5000:
+                    ServiceRequest.objects.bulk_create(batch)
+                    batch = []
+            ServiceRequest.objects.bulk_create(batch)
+        RequestCounter.objects.filter(pk=counter.pk).update(last_number=start + share - 1)
+        _add_created_events(council, start, start + share - 1)
+        made[council.name] = share
+    return made
+
+
+def _add_created_events(council, first: int, last: int) -> None:
+    """One public 'reported' entry per generated request, added in one statement."""
+    table = RequestEvent._meta.db_table
+    requests = ServiceRequest._meta.db_table
+    public_message = "'Reported.'"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (created_at, updated_at, request_id, kind, from_status, to_status, "  # noqa: S608
+            f"public_message, internal_note, is_public) "
+            f"SELECT created_at, created_at, id, %s, '', 'submitted', {public_message}, '', %s FROM {requests} "
+            f"WHERE council_id = %s AND number BETWEEN %s AND %s",
+            [EventKind.CREATED.value, True, council.id, first, last],
+        )
