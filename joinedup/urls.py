@@ -15,4 +15,5 @@ urlpatterns = [
     # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
     path("<slug:council_slug>/", include("joinedup.councils.urls")),
     path("<slug:council_slug>/", include("joinedup.service_requests.urls")),
+    path("<slug:council_slug>/", include("joinedup.notifications.urls")),
 ]

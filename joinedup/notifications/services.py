@@ -36,7 +36,7 @@ def _wording(council, event: str, channel: str) -> tuple[str, str]:
     return (own.subject or default_subject) if channel == MessageChannel.EMAIL else "", own.body or default_body
 
 
-def _render(subject: str, body: str, channel: str, context: dict) -> tuple[str, str]:
+def wording_render(subject: str, body: str, channel: str, context: dict) -> tuple[str, str]:
     if channel == MessageChannel.SMS:
         return "", rendering.render_sms(body, context)
     return rendering.tidy_subject(rendering.render(subject, context)), rendering.tidy_body(
@@ -47,7 +47,7 @@ def _render(subject: str, body: str, channel: str, context: dict) -> tuple[str, 
 def message_preview(*, council, event: str, channel: str, context: dict) -> tuple[str, str]:
     """Return the (subject, body) this council would send for the event; texts have no subject."""
     subject, body = _wording(council, event, channel)
-    return _render(subject, body, channel, context or {})
+    return wording_render(subject, body, channel, context or {})
 
 
 def _dedupe_key(key: str) -> str:
@@ -125,7 +125,7 @@ def message_queue(
     return message
 
 
-def _validate_wording(*, event: str, channel: str, subject: str, body: str) -> None:
+def wording_validate(*, event: str, channel: str, subject: str, body: str) -> None:
     errors = {}
     if event not in DEFAULTS:
         errors["event"] = [f"There is no message for the event {event!r}."]
@@ -162,7 +162,7 @@ def message_template_save(*, actor, council, event: str, channel: str, subject: 
         )
     subject = (subject or "").strip() if channel == MessageChannel.EMAIL else ""
     body = (body or "").strip()
-    _validate_wording(event=event, channel=channel, subject=subject, body=body)
+    wording_validate(event=event, channel=channel, subject=subject, body=body)
     template = MessageTemplate.objects.select_for_update().filter(council=council, event=event, channel=channel).first()
     if template is None:
         template = MessageTemplate.objects.create(
@@ -234,3 +234,25 @@ def notify_settings_save(
     notify.save()
     audit_record(actor=actor, action=action, instance=notify, council=council, changes=changes, source=source)
     return notify
+
+
+@transaction.atomic
+def message_template_reset(*, actor, council, event: str, channel: str) -> bool:
+    """Go back to the platform's wording for one event and channel. Return whether there was any to remove."""
+    if actor is not None:
+        permissions.require(
+            permissions.can_manage_council(actor, council),
+            "Only an administrator or a partnership officer can change this council's messages.",
+        )
+    template = MessageTemplate.objects.filter(council=council, event=event, channel=channel).first()
+    if template is None:
+        return False
+    audit_record(
+        actor=actor,
+        action="notifications.message_template.reset",
+        instance=template,
+        council=council,
+        changes={"event": event, "channel": channel},
+    )
+    template.delete()
+    return True

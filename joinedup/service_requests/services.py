@@ -509,6 +509,7 @@ def request_support(
 @transaction.atomic
 def request_merge(*, actor, request: ServiceRequest, into: ServiceRequest, public_message: str = "") -> ServiceRequest:
     """Close a request as a duplicate of another, moving its followers and supporters across."""
+    into = ServiceRequest.objects.select_for_update().get(pk=into.pk)
     if into.status not in OPEN_STATUSES:
         raise ValidationError({"duplicate_of": ["Merge into a request that is still open"]})
     message = public_message or f"This is the same problem as {into.reference}. We will update you on that one."

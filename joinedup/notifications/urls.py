@@ -1,0 +1,10 @@
+from django.urls import path
+
+from joinedup.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("staff/messages/", views.message_list, name="message-list"),
+    path("staff/messages/<str:event>/<str:channel>/", views.message_edit, name="message-edit"),
+]

@@ -1,0 +1,98 @@
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from joinedup.accounts import permissions
+from joinedup.core.validation import add_to_form
+from joinedup.councils.views import council_from_path
+from joinedup.notifications import services
+from joinedup.notifications.defaults import DEFAULTS, default_wording
+from joinedup.notifications.forms import MessageWordingForm
+from joinedup.notifications.models import MessageChannel, MessageTemplate
+from joinedup.notifications.rendering import PLACEHOLDERS
+from joinedup.notifications.wording import EVENT_DESCRIPTIONS, sample_context
+
+
+def _staff_council(request, council_slug):
+    council = council_from_path(request, council_slug)
+    if not permissions.can_view_staff_pages(request.user, council):
+        raise PermissionDenied("Only this council's staff can see this page.")
+    return council
+
+
+@login_required
+def message_list(request, council_slug):
+    council = _staff_council(request, council_slug)
+    own = {(t.event, t.channel) for t in MessageTemplate.objects.filter(council=council)}
+    rows = [
+        {
+            "event": event,
+            "title": EVENT_DESCRIPTIONS.get(event, (event, ""))[0],
+            "recipients": EVENT_DESCRIPTIONS.get(event, ("", ""))[1],
+            "channels": [(channel.value, channel.label, (event, channel.value) in own) for channel in MessageChannel],
+        }
+        for event in DEFAULTS
+    ]
+    return render(
+        request,
+        "notifications/message_list.html",
+        {
+            "council": council,
+            "rows": rows,
+            "can_manage": permissions.can_manage_council(request.user, council),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_edit(request, council_slug, event, channel):
+    council = _staff_council(request, council_slug)
+    if event not in DEFAULTS or channel not in MessageChannel.values:
+        raise Http404
+    can_manage = permissions.can_manage_council(request.user, council)
+    saved = MessageTemplate.objects.filter(council=council, event=event, channel=channel).first()
+    subject, body = (saved.subject, saved.body) if saved else default_wording(event, channel)
+    form = MessageWordingForm(request.POST or None, channel=channel, initial={"subject": subject, "body": body})
+    action = request.POST.get("action", "preview")
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only an administrator or a partnership officer can change this council's messages.")
+        if action == "reset":
+            services.message_template_reset(actor=request.user, council=council, event=event, channel=channel)
+            flash.success(request, "The message is back to the standard wording.")
+            return redirect("notifications:message-edit", council_slug=council.slug, event=event, channel=channel)
+        if form.is_valid():
+            subject, body = form.cleaned_data.get("subject", ""), form.cleaned_data["body"]
+            try:
+                services.wording_validate(event=event, channel=channel, subject=subject, body=body)
+                if action == "save":
+                    services.message_template_save(
+                        actor=request.user, council=council, event=event, channel=channel, subject=subject, body=body
+                    )
+                    flash.success(request, "The message has been saved. New messages use it from now on.")
+                    return redirect("notifications:message-list", council_slug=council.slug)
+            except ValidationError as error:
+                add_to_form(form, error)
+    preview_subject, preview_body = services.wording_render(subject, body, channel, sample_context(council))
+    return render(
+        request,
+        "notifications/message_edit.html",
+        {
+            "council": council,
+            "form": form,
+            "event": event,
+            "channel": channel,
+            "channel_label": MessageChannel(channel).label,
+            "title": EVENT_DESCRIPTIONS.get(event, (event, ""))[0],
+            "recipients": EVENT_DESCRIPTIONS.get(event, ("", ""))[1],
+            "is_own": saved is not None,
+            "preview_subject": preview_subject,
+            "preview_body": preview_body,
+            "can_manage": can_manage,
+            "placeholders": sorted(PLACEHOLDERS),
+        },
+    )
