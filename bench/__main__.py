@@ -98,12 +98,12 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection, connections
 
-        from bench import ward_lookup
+        from bench import service_requests, ward_lookup
 
         print(f"Migrating the benchmark database ({connection.vendor})...", flush=True)
         call_command("migrate", interactive=False, verbosity=0)
         results = []
-        for module in (ward_lookup,):
+        for module in (ward_lookup, service_requests):
             print(f"Running {module.TITLE}", flush=True)
             results.append((module, module.run()))
         report = _report(results, connection.vendor)

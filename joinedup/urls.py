@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from joinedup.core import views as core_views
 from joinedup.councils import views as council_views
+from joinedup.service_requests import views_public as service_request_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("privacy/", council_views.privacy_notice, name="privacy"),
     path("cookies/", council_views.cookies_page, name="cookies"),
     path("feedback/", council_views.feedback_page, name="feedback"),
+    path("my-requests/", service_request_views.my_requests, name="my-requests"),
     # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
     path("<slug:council_slug>/", include("joinedup.councils.urls")),
     path("<slug:council_slug>/", include("joinedup.service_requests.urls")),

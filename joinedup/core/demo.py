@@ -186,10 +186,12 @@ def seed_demo(*, password: str) -> list[DemoUser]:
                 account_services.role_grant(actor=None, user=user, role=role, source=SOURCE, **scope, **extras)
         demo_users.append(DemoUser(email=email, full_name=full_name, role=Role(role).label, created=created))
 
-    from joinedup.service_requests.demo import seed_categories
+    from joinedup.service_requests.demo import seed_categories, seed_requests
 
     for spec in COUNCILS:
-        seed_categories(Council.objects.get(gss_code=spec["gss_code"]), unitary="Highways" in spec["areas"])
+        council = Council.objects.get(gss_code=spec["gss_code"])
+        seed_categories(council, unitary="Highways" in spec["areas"])
+        seed_requests(council)
 
     waste = ServiceArea.objects.get(council__slug="boston", slug="waste-recycling")
     if waste.lead_officer is None:

@@ -27,6 +27,7 @@ RESERVED_SLUGS = frozenset(
         "healthz",
         "media",
         "open311",
+        "partnerships",
         "privacy",
         "staff",
         "static",

@@ -22,6 +22,7 @@ growing delay; permanent ones (a bad address, Notify 400 or 403, no Notify accou
 import contextlib
 import logging
 import smtplib
+import threading
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -216,6 +217,60 @@ def _smtp_reply(code: int, text) -> str:
     return f"{code} {text}".strip()
 
 
+_mail = threading.local()
+
+
+def _mail_settings() -> tuple:
+    return (
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+    )
+
+
+def _mail_connection():
+    """Return an open mail connection for this worker thread, reusing the last one while it answers.
+
+    Opening a connection (and TLS, and signing in) costs more than sending one email, so a
+    worker keeps it between messages. A NOOP checks it is still alive before each use: a
+    connection the server has closed is replaced before anything is sent on it.
+    """
+    connection = getattr(_mail, "connection", None)
+    if connection is not None and getattr(_mail, "settings", None) == _mail_settings():
+        smtp = getattr(connection, "connection", None)
+        if smtp is None and not hasattr(connection, "connection"):
+            return connection  # a backend with no SMTP session (the console or memory backend)
+        try:
+            if smtp is not None and smtp.noop()[0] == 250:
+                return connection
+        except (smtplib.SMTPException, OSError):
+            pass
+    _mail_connection_drop()
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except OSError:
+        with contextlib.suppress(Exception):  # already failing: the open error is the one to report
+            connection.close()
+        raise
+    _mail.connection, _mail.settings = connection, _mail_settings()
+    return connection
+
+
+def _mail_connection_drop() -> None:
+    """Close this thread's mail connection, if any; the next email opens a new one."""
+    connection = getattr(_mail, "connection", None)
+    _mail.connection = None
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:
+            logger.warning("Could not close the mail server connection cleanly", exc_info=True)
+
+
 def _send_email(message: Message) -> str:
     try:
         validate_email(message.recipient)
@@ -234,12 +289,9 @@ def _send_email(message: Message) -> str:
     except ValueError as error:
         raise PermanentError(f"The email could not be made: {error}") from error
 
-    connection = get_connection(fail_silently=False)
     try:
-        connection.open()
+        connection = _mail_connection()
     except OSError as error:  # refused, timed out, TLS or sign-in failure: nothing was sent
-        with contextlib.suppress(Exception):  # already failing: the open error is the one to report
-            connection.close()
         raise TransientError(f"Could not connect to the mail server: {error!r}") from error
     try:
         sent = connection.send_messages([email])
@@ -251,19 +303,16 @@ def _send_email(message: Message) -> str:
             f"The mail server refused the address {message.recipient}: {'; '.join(replies)}"
         ) from error
     except smtplib.SMTPResponseException as error:  # the server answered "no": nothing was sent
+        _mail_connection_drop()
         reply = _smtp_reply(error.smtp_code, error.smtp_error)
         if 400 <= error.smtp_code < 500:
             raise TransientError(f"The mail server asked us to try later: {reply}") from error
         raise PermanentError(f"The mail server refused the email: {reply}") from error
     except OSError as error:  # the connection broke mid-way: it may have gone
+        _mail_connection_drop()
         raise UncertainError(
             f"The connection to the mail server broke while sending, so the email may have gone: {error!r}"
         ) from error
-    finally:
-        try:
-            connection.close()
-        except Exception:
-            logger.warning("Could not close the mail server connection cleanly", exc_info=True)
     if not sent:
         raise TransientError("The email backend did not send the email.")
     return message_id
@@ -403,6 +452,12 @@ def due_message_ids(*, now=None, limit: int = 500) -> list[int]:
         .order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def deliver_many(message_ids: list[int]) -> dict:
+    """Deliver each message in turn. Return counts by outcome."""
+    counts = Counter(deliver(message_id) or "taken by another worker" for message_id in message_ids)
+    return {str(key): value for key, value in counts.items()}
 
 
 def deliver_due(*, limit: int = 500) -> dict:

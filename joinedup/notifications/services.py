@@ -58,10 +58,32 @@ def _dedupe_key(key: str) -> str:
     return f"{key[: DEDUPE_KEY_MAX - len(digest) - 1]}#{digest}"
 
 
-def _enqueue_delivery(message_id: int) -> None:
-    from joinedup.notifications.tasks import deliver_message
+def _outbox_batch(connection) -> list[int]:
+    """Return the list of message ids queued in the current transaction, to be sent after commit.
 
-    deliver_message.enqueue(message_id)
+    The list belongs to a callback waiting in the transaction's on-commit list, so it goes away
+    with the transaction: rolled back, the callback is dropped and the next one starts afresh.
+    """
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if getattr(callback, "outbox_batch", None) is not None:
+            return callback.outbox_batch
+    batch: list[int] = []
+    flush = functools.partial(_enqueue_delivery, batch)
+    flush.outbox_batch = batch
+    transaction.on_commit(flush, robust=True)
+    return batch
+
+
+def _enqueue_delivery(message_ids: list[int]) -> None:
+    """Queue one delivery task for every message the committed transaction put in the outbox.
+
+    One task per transaction, not per message, keeps the task queue's own cost down when a
+    change tells many people (a request with many followers, a bulk status change).
+    """
+    from joinedup.notifications.tasks import deliver_messages
+
+    if message_ids:
+        deliver_messages.enqueue(list(message_ids))
 
 
 def message_queue(
@@ -120,8 +142,8 @@ def message_queue(
         if Message.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    # If enqueuing fails, the message still waits in the outbox for `deliver_messages`.
-    transaction.on_commit(functools.partial(_enqueue_delivery, message.pk), robust=True)
+    # If enqueuing fails, the message still waits in the outbox for the `deliver_messages` sweep.
+    _outbox_batch(transaction.get_connection()).append(message.pk)
     return message
 
 

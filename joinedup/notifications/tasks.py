@@ -12,6 +12,12 @@ def deliver_message(message_id: int) -> str | None:
 
 
 @task()
+def deliver_messages(message_ids: list[int]) -> dict:
+    """Send the messages one transaction queued, each claimed and recorded on its own."""
+    return delivery.deliver_many(message_ids)
+
+
+@task()
 def deliver_due_messages() -> dict:
     """Send every due message (retries, and any whose task was lost), expire stuck claims, check texts."""
     return delivery.deliver_due()

@@ -8,7 +8,8 @@ it deals with both.
 from django.db import transaction
 
 from joinedup.councils.models import Council, ServiceArea
-from joinedup.service_requests.models import Category, CategoryQuestion, Priority, ResponseTemplate, Status
+from joinedup.service_requests.models import Category, Priority, ResponseTemplate, Status
+from joinedup.service_requests.services_categories import category_save, question_save, response_template_save
 
 FLY_TIPPING_QUESTIONS = [
     {
@@ -45,7 +46,7 @@ FLY_TIPPING_QUESTIONS = [
         "prompt": "When did you first see it?",
         "kind": "date",
         "required": False,
-        "hint": "For example, 2026-11-20",
+        "hint": "For example, 20 11 2026",
     },
 ]
 
@@ -197,34 +198,141 @@ def _slug(name: str) -> str:
 
 @transaction.atomic
 def seed_categories(council: Council, *, unitary: bool) -> int:
-    """Add the demo categories the council does not have yet. Return how many were added."""
+    """Add the demo categories the council does not have yet, through the same services staff use.
+
+    Return how many categories were added.
+    """
     added = 0
     for name, group, area_name, priority, anonymous, notice, questions in DISTRICT_CATEGORIES + (
         UNITARY_EXTRA if unitary else []
     ):
         if Category.objects.filter(council=council, slug=_slug(name)).exists():
             continue
-        area = ServiceArea.objects.get(council=council, name=area_name)
-        category = Category.objects.create(
+        category = category_save(
+            actor=None,
             council=council,
+            source="seed_demo",
             name=name,
             slug=_slug(name),
             group=group,
-            service_area=area,
+            service_area=ServiceArea.objects.get(council=council, name=area_name),
             default_priority=priority,
             allow_anonymous=anonymous,
             notice=notice,
             description=f"Tell us about {name.lower()} in the {council.short_name} area.",
         )
-        for order, question in enumerate(questions):
+        for question in questions:
             choices = [
                 {**choice, "stop_message": choice.get("stop_message", "").replace("{phone}", council.contact_phone)}
                 for choice in question.get("choices", [])
             ]
-            CategoryQuestion.objects.create(category=category, order=order, **{**question, "choices": choices})
+            question_save(actor=None, category=category, **{**question, "choices": choices})
         added += 1
     for status, title, text in TEMPLATES:
-        ResponseTemplate.objects.get_or_create(
-            council=council, category=None, status=status, title=title, defaults={"text": text}
-        )
+        if not ResponseTemplate.objects.filter(council=council, category=None, status=status, title=title).exists():
+            response_template_save(actor=None, council=council, status=status, title=title, text=text)
     return added
+
+
+DEMO_REQUESTS = [
+    # (category slug, description, location, ward index, channel, statuses to move through, message)
+    (
+        "fly-tipping",
+        "Black bags and an old mattress dumped by the field gate.",
+        "Field gate on Church Lane",
+        0,
+        "web",
+        [],
+        "",
+    ),
+    (
+        "missed-bin-collection",
+        "Our recycling bin was not emptied on Tuesday.",
+        "14 Station Road",
+        1,
+        "phone",
+        ["acknowledged"],
+        "We have asked the crew to come back by Friday.",
+    ),
+    (
+        "graffiti",
+        "Spray paint on the bus shelter.",
+        "Bus shelter outside the library",
+        0,
+        "web",
+        ["action_scheduled"],
+        "Our cleaning team will remove it on Thursday.",
+    ),
+    (
+        "litter",
+        "Litter all along the path by the play area.",
+        "Footpath next to the play area",
+        2,
+        "web",
+        ["in_progress", "fixed"],
+        "The path has been cleared. Thank you for telling us.",
+    ),
+    (
+        "dog-fouling",
+        "Dog mess on the pavement every morning.",
+        "Outside the primary school",
+        1,
+        "email",
+        ["investigating", "closed"],
+        "We have put up signs and will patrol at school times.",
+    ),
+    (
+        "abandoned-vehicle",
+        "A car with no number plates has been here for weeks.",
+        "Car park behind the shops",
+        2,
+        "face_to_face",
+        ["not_ours"],
+        "The car is on private land, so we have passed this to the land owner.",
+    ),
+]
+
+
+@transaction.atomic
+def seed_requests(council: Council) -> int:
+    """Add a few demo requests in different states, once (a council that has requests gets none)."""
+    from joinedup.councils.models import Ward
+    from joinedup.service_requests import services
+
+    if council.service_requests.exists():
+        return 0
+    wards = list(Ward.objects.filter(council=council).order_by("gss_code"))
+    for number, (slug, description, location, ward_index, channel, statuses, message) in enumerate(DEMO_REQUESTS):
+        category = Category.objects.get(council=council, slug=slug)
+        ward = wards[ward_index] if ward_index < len(wards) else None
+        request = services.request_create(
+            council=council,
+            category=category,
+            description=description,
+            location_text=location,
+            latitude=(ward.min_lat + ward.max_lat) / 2 if ward else None,
+            longitude=(ward.min_lon + ward.max_lon) / 2 if ward else None,
+            answers=_demo_answers(category),
+            reporter_name=f"Demo Resident {number + 1}",
+            reporter_email=f"demo.resident{number + 1}@example.org",
+            channel=channel,
+        )
+        for status in statuses:
+            services.request_status_change(
+                actor=None,
+                request=request,
+                to_status=status,
+                public_message=message,
+                referred_to="The land owner" if status == "not_ours" else "",
+                source="seed_demo",
+            )
+    return len(DEMO_REQUESTS)
+
+
+def _demo_answers(category) -> dict:
+    """A valid answer to each required question: the first choice that does not stop the form."""
+    answers = {}
+    for question in category.questions.filter(required=True):
+        choice = next(c["value"] for c in question.choices if not c.get("stop_message"))
+        answers[question.code] = [choice] if question.kind == "multiple_choice" else choice
+    return answers

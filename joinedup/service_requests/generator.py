@@ -28,10 +28,35 @@ from joinedup.service_requests.working_days import add_working_days
 CHANNELS = ["web"] * 60 + ["phone"] * 25 + ["face_to_face"] * 5 + ["email"] * 5 + ["api"] * 5
 STREETS = ["High Street", "Church Lane", "Station Road", "Mill Lane", "London Road", "Park Avenue", "Main Road"]
 REQUEST_COLUMNS = [
-    "created_at", "updated_at", "council_id", "number", "category_id", "priority", "status", "status_changed_at",
-    "description", "answers", "location_text", "postcode", "latitude", "longitude", "ward_id", "channel",
-    "source_client", "reporter_name", "reporter_email", "reporter_phone", "contact_preference", "involve_councillor",
-    "expected_by", "closed_at", "closure_reason", "referred_to", "supporter_count", "dispute_count", "chaser_count",
+    "created_at",
+    "updated_at",
+    "council_id",
+    "number",
+    "category_id",
+    "priority",
+    "status",
+    "status_changed_at",
+    "description",
+    "answers",
+    "location_text",
+    "postcode",
+    "latitude",
+    "longitude",
+    "ward_id",
+    "channel",
+    "source_client",
+    "reporter_name",
+    "reporter_email",
+    "reporter_phone",
+    "contact_preference",
+    "involve_councillor",
+    "expected_by",
+    "closed_at",
+    "closure_reason",
+    "referred_to",
+    "supporter_count",
+    "dispute_count",
+    "chaser_count",
 ]
 
 
@@ -57,11 +82,34 @@ def _rows(council, categories, wards, count, start_number, rng, now):
         lon = (ward.min_lon + rng.random() * (ward.max_lon - ward.min_lon)) if ward else None
         number = start_number + offset
         yield (
-            created, closed or created, council.id, number, category.id, category.default_priority, status,
-            closed or created, f"{category.name} reported near {rng.randint(1, 200)} {rng.choice(STREETS)}.",
-            "{}", f"{rng.randint(1, 200)} {rng.choice(STREETS)}", "", lat, lon, ward.id if ward else None,
-            rng.choice(CHANNELS), "", f"Resident {number}", f"resident{number}@example.org", "", "email", False,
-            expected, closed, "Dealt with." if closed else "", "", rng.choice([0, 0, 0, 1, 2]), 0,
+            created,
+            closed or created,
+            council.id,
+            number,
+            category.id,
+            category.default_priority,
+            status,
+            closed or created,
+            f"{category.name} reported near {rng.randint(1, 200)} {rng.choice(STREETS)}.",
+            "{}",
+            f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+            "",
+            lat,
+            lon,
+            ward.id if ward else None,
+            rng.choice(CHANNELS),
+            "",
+            f"Resident {number}",
+            f"resident{number}@example.org",
+            "",
+            "email",
+            False,
+            expected,
+            closed,
+            "Dealt with." if closed else "",
+            "",
+            rng.choice([0, 0, 0, 1, 2]),
+            0,
             rng.choice([0, 0, 0, 0, 1]),
         )
 
@@ -91,8 +139,9 @@ def generate_requests(*, total: int, seed: int = 2026, councils=None) -> dict[st
         start = counter.last_number + 1
         rows = _rows(council, categories, wards, share, start, rng, now)
         if connection.vendor == "postgresql":
-            _copy_rows(ServiceRequest._meta.db_table, REQUEST_COLUMNS,
-                       (row[:9] + (json.dumps({}),) + row[10:] for row in rows))
+            _copy_rows(
+                ServiceRequest._meta.db_table, REQUEST_COLUMNS, (row[:9] + (json.dumps({}),) + row[10:] for row in rows)
+            )
         else:
             batch = []
             for row in rows:

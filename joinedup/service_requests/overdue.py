@@ -34,13 +34,23 @@ def overdue_notices_send(*, today=None) -> dict[str, int]:
     digests = 0
     for (council, area), requests in by_lead.items():
         lead = area.lead_officer
-        lines = [f"- {r.reference}: {r.category.name}, {r.location_text or 'map point'}, "
-                 f"due {r.expected_by:%-d %B %Y}" for r in requests]
+        lines = [
+            f"- {r.reference}: {r.category.name}, {r.location_text or 'map point'}, due {r.expected_by:%-d %B %Y}"
+            for r in requests
+        ]
         message = message_queue(
-            council=council, event="request.overdue_digest", channel="email", recipient=lead.email,
-            context={"council_name": council.name, "recipient_name": lead.get_short_name(),
-                     "overdue_list": "\n".join(lines), "category": area.name},
-            obj=area, dedupe_key=f"request.overdue_digest:{area.pk}:{today.isoformat()}",
+            council=council,
+            event="request.overdue_digest",
+            channel="email",
+            recipient=lead.email,
+            context={
+                "council_name": council.name,
+                "recipient_name": lead.get_short_name(),
+                "overdue_list": "\n".join(lines),
+                "category": area.name,
+            },
+            obj=area,
+            dedupe_key=f"request.overdue_digest:{area.pk}:{today.isoformat()}",
         )
         digests += message is not None
     return {"overdue notices to assigned officers": officers, "daily overdue lists to service-area leads": digests}

@@ -17,6 +17,7 @@ from joinedup.service_requests.models import (
     Category,
     Feedback,
     RequestEvent,
+    ResponseTemplate,
     ServiceRequest,
 )
 from joinedup.service_requests.validation import normalise_uk_mobile
@@ -35,6 +36,33 @@ def category_by_slug(*, council, slug: str) -> Category:
     try:
         return category_list(council=council).prefetch_related("questions").get(slug=slug)
     except Category.DoesNotExist:
+        raise Http404 from None
+
+
+def category_for_staff(*, user, council, pk: int) -> Category:
+    """One of the council's categories, active or not, for its staff; 404 for any other."""
+    if not permissions.can_view_staff_pages(user, council):
+        raise PermissionDenied("Only this council's staff can see its categories.")
+    try:
+        return category_list(council=council, include_inactive=True).get(pk=pk)
+    except Category.DoesNotExist:
+        raise Http404 from None
+
+
+def response_templates_for(*, council, category: Category | None = None) -> QuerySet[ResponseTemplate]:
+    """The council's response templates: all of them, or those for one category and for every category."""
+    templates = ResponseTemplate.objects.filter(council=council).select_related("category")
+    if category is not None:
+        templates = templates.filter(Q(category=None) | Q(category=category))
+    return templates.order_by("status", "title")
+
+
+def response_template_for_staff(*, user, council, pk: int) -> ResponseTemplate:
+    if not permissions.can_view_staff_pages(user, council):
+        raise PermissionDenied("Only this council's staff can see its response templates.")
+    try:
+        return response_templates_for(council=council).get(pk=pk)
+    except ResponseTemplate.DoesNotExist:
         raise Http404 from None
 
 

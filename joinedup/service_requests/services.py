@@ -348,6 +348,70 @@ def request_status_change(
     return event
 
 
+def request_status_check(
+    *,
+    actor,
+    request: ServiceRequest,
+    to_status: str,
+    public_message: str = "",
+    referred_to: str = "",
+    duplicate_of: ServiceRequest | None = None,
+) -> None:
+    """Raise PermissionDenied or ValidationError if this status change would be refused. Changes nothing."""
+    _require_staff(actor, request.council)
+    _check_transition(
+        request, to_status, public_message=public_message, referred_to=referred_to, duplicate_of=duplicate_of
+    )
+
+
+@transaction.atomic
+def request_bulk_status_change(
+    *,
+    actor,
+    council,
+    references,
+    to_status: str,
+    public_message: str = "",
+    internal_note: str = "",
+    referred_to: str = "",
+    duplicate_of: ServiceRequest | None = None,
+) -> list[tuple[str, list[str]]]:
+    """Change the status of many requests at once: all of them, or none if any change is refused.
+
+    `public_message` may use response-template placeholders, filled in for each request. Returns
+    the references that failed with the reasons; an empty list means every change was made.
+    """
+    from django.http import Http404
+
+    from joinedup.service_requests.selectors import request_for_staff
+    from joinedup.service_requests.services_categories import render_response
+
+    failures = []
+    for reference in dict.fromkeys(references):
+        try:
+            request = request_for_staff(user=actor, council=council, reference=reference)
+        except Http404:
+            failures.append((reference, ["There is no request with this reference at this council"]))
+            continue
+        try:
+            with transaction.atomic():
+                request_status_change(
+                    actor=actor,
+                    request=request,
+                    to_status=to_status,
+                    public_message=render_response(public_message, request),
+                    internal_note=internal_note,
+                    referred_to=referred_to,
+                    duplicate_of=duplicate_of,
+                    source="bulk",
+                )
+        except ValidationError as error:
+            failures.append((request.reference, error.messages))
+    if failures:
+        transaction.set_rollback(True)
+    return failures
+
+
 @transaction.atomic
 def request_public_update(*, actor, request: ServiceRequest, message: str, source: str = "") -> RequestEvent:
     """Tell the public (and everyone following) something new without changing the status."""
@@ -509,6 +573,7 @@ def request_support(
 @transaction.atomic
 def request_merge(*, actor, request: ServiceRequest, into: ServiceRequest, public_message: str = "") -> ServiceRequest:
     """Close a request as a duplicate of another, moving its followers and supporters across."""
+    _require_staff(actor, request.council)
     into = ServiceRequest.objects.select_for_update().get(pk=into.pk)
     if into.status not in OPEN_STATUSES:
         raise ValidationError({"duplicate_of": ["Merge into a request that is still open"]})
@@ -517,7 +582,6 @@ def request_merge(*, actor, request: ServiceRequest, into: ServiceRequest, publi
         actor=actor, request=request, to_status=Status.DUPLICATE, duplicate_of=into, public_message=message
     )
     request.refresh_from_db()
-    into = ServiceRequest.objects.select_for_update().get(pk=into.pk)
     moved = 0
     for subscription in request.subscriptions.all():
         if _subscribe(
@@ -585,11 +649,15 @@ def request_resident_update(
 
 
 @transaction.atomic
-def request_chaser_record(*, actor, request: ServiceRequest, note: str = "") -> None:
+def request_chaser_record(*, actor, request: ServiceRequest, note: str = "") -> RequestEvent:
     """Record that the resident phoned or wrote to chase an open request (for the figures)."""
     _require_staff(actor, request.council)
+    if not request.is_open:
+        raise ValidationError("This request is closed, so it cannot be chased. Reopen it first if it needs more work.")
     ServiceRequest.objects.filter(pk=request.pk).update(chaser_count=F("chaser_count") + 1)
-    _event(request, EventKind.INTERNAL_NOTE, actor=actor, internal_note=f"Resident chased. {note}".strip())
+    event = _event(request, EventKind.INTERNAL_NOTE, actor=actor, internal_note=f"Resident chased. {note}".strip())
+    audit_record(actor=actor, action="service_requests.request.chaser", instance=request, council=request.council)
+    return event
 
 
 def dispute_deadline(request: ServiceRequest) -> datetime.datetime | None:

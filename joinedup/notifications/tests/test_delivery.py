@@ -225,3 +225,51 @@ def test_a_task_worker_delivers_the_message_after_commit(smtp_server, council):
     call_command("db_worker", "--batch", "--queue-name", "default")
     assert len(smtp_server) == 1
     assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
+
+
+def test_one_worker_reuses_its_mail_connection_and_replaces_a_dead_one(settings, queue):
+    """Connecting costs more than sending, so a worker keeps its connection; a closed one is replaced."""
+    import socket as socket_module
+
+    from aiosmtpd.controller import Controller
+
+    from joinedup.notifications.delivery import _mail_connection_drop, deliver
+
+    sessions, received = [], []
+
+    class Collector:
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+            sessions.append(hostname)
+            session.host_name = hostname
+            return responses
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            received.append(envelope.rcpt_tos[0])
+            return "250 OK"
+
+    with socket_module.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    _mail_connection_drop()
+    controller = Controller(Collector(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        first, second = queue(recipient="a@example.org"), queue(recipient="b@example.org")
+        assert deliver(first.pk) == deliver(second.pk) == "sent"
+        assert len(sessions) == 1  # both over one connection
+    finally:
+        controller.stop()
+    # The server went away and came back: the old connection is dead, a new one is made.
+    controller = Controller(Collector(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        third = queue(recipient="c@example.org")
+        assert deliver(third.pk) == "sent"
+    finally:
+        controller.stop()
+        _mail_connection_drop()
+    assert received == ["a@example.org", "b@example.org", "c@example.org"]
+    assert len(sessions) == 2

@@ -120,11 +120,13 @@ def test_the_message_is_rolled_back_with_the_callers_change(council, django_capt
 
 def test_delivery_is_queued_when_the_transaction_commits(queue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        message = queue()
+        first = queue()
+        second = queue(recipient="neighbour@example.org")
         assert not DBTaskResult.objects.exists()
+    # One task for everything the transaction queued.
     task = DBTaskResult.objects.get()
-    assert task.task_path == "joinedup.notifications.tasks.deliver_message"
-    assert task.args_kwargs["args"] == [message.pk]
+    assert task.task_path == "joinedup.notifications.tasks.deliver_messages"
+    assert task.args_kwargs["args"] == [[first.pk, second.pk]]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,8 +17,15 @@ def closed_request(council, category, *, days_to_close, within_target=True, chan
     created = NOW - datetime.timedelta(days=20)
     closed = created + datetime.timedelta(days=days_to_close)
     expected = timezone.localdate(closed) + datetime.timedelta(days=1 if within_target else -1)
-    request = ServiceRequestFactory(council=council, category=category, status=Status.FIXED, closed_at=closed,
-                                    expected_by=expected, channel=channel, **extra)
+    request = ServiceRequestFactory(
+        council=council,
+        category=category,
+        status=Status.FIXED,
+        closed_at=closed,
+        expected_by=expected,
+        channel=channel,
+        **extra,
+    )
     type(request).objects.filter(pk=request.pk).update(created_at=created)
     return request
 
@@ -29,8 +36,7 @@ def test_time_to_close_median_p90_and_within_target(council):
         closed_request(council, bins, days_to_close=days, within_target=within)
     ServiceRequestFactory(council=council, category=bins)  # still open: not counted
     figures = selectors.figures_time_to_close(council=council, start=START, end=END)
-    assert figures == {"Missed bin": {"closed": 5, "median_days": 3.0, "p90_days": 7.6,
-                                      "percent_within_target": 60.0}}
+    assert figures == {"Missed bin": {"closed": 5, "median_days": 3.0, "p90_days": 7.6, "percent_within_target": 60.0}}
 
 
 def test_requests_by_channel_is_the_digital_take_up(council, partner_council):
@@ -49,6 +55,10 @@ def test_chasers_satisfaction_and_reopened(council):
     Feedback.objects.create(request=a, rating=2, channel="web")
     Feedback.objects.create(request=b, rating=5, channel="web")
     assert selectors.figures_summary(council=council, start=START, end=END) == {
-        "requests": 3, "chasers": 3, "reopened_after_dispute": 1, "satisfaction_responses": 2,
-        "percent_satisfied": 50.0, "average_rating": 3.5,
+        "requests": 3,
+        "chasers": 3,
+        "reopened_after_dispute": 1,
+        "satisfaction_responses": 2,
+        "percent_satisfied": 50.0,
+        "average_rating": 3.5,
     }

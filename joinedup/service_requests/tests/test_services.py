@@ -258,3 +258,62 @@ def test_feedback_only_after_closure_and_once(council, category, staff_user):
     assert (feedback.rating, feedback.channel) == (4, "web")
     with pytest.raises(ValidationError, match="already been given"):
         services.feedback_give(request=request, rating=5)
+
+
+def test_status_check_changes_nothing(council, category, staff_user):
+    request = report(council, category)
+    services.request_status_check(actor=staff_user, request=request, to_status=Status.FIXED)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.request_status_check(actor=staff_user, request=request, to_status=Status.CLOSED)
+    request.refresh_from_db()
+    assert request.status == Status.SUBMITTED
+    assert not Message.objects.filter(event="request.status_changed").exists()
+
+
+def test_bulk_status_change_is_all_or_nothing(council, category, staff_user):
+    first, second = report(council, category), report(council, category)
+    services.request_status_change(actor=staff_user, request=second, to_status=Status.IN_PROGRESS)
+    failures = services.request_bulk_status_change(
+        actor=staff_user,
+        council=council,
+        references=[first.reference, second.reference, "BDC-999999"],
+        to_status=Status.IN_PROGRESS,
+        public_message="Crew out for {reference}",
+    )
+    assert [reference for reference, _ in failures] == [second.reference, "BDC-999999"]
+    first.refresh_from_db()
+    assert first.status == Status.SUBMITTED
+    assert (
+        services.request_bulk_status_change(
+            actor=staff_user,
+            council=council,
+            references=[first.reference],
+            to_status=Status.IN_PROGRESS,
+            public_message="Crew out for {reference}",
+        )
+        == []
+    )
+    first.refresh_from_db()
+    assert first.status == Status.IN_PROGRESS
+    assert first.events.get(kind=EventKind.STATUS).public_message == f"Crew out for {first.reference}"
+
+
+def test_chasers_are_only_for_open_requests_and_are_audited(council, category, staff_user):
+    request = report(council, category)
+    services.request_chaser_record(actor=staff_user, request=request, note="Phoned")
+    assert AuditEntry.objects.filter(action="service_requests.request.chaser").count() == 1
+    services.request_status_change(actor=staff_user, request=request, to_status=Status.FIXED, public_message="Done.")
+    request.refresh_from_db()
+    with pytest.raises(ValidationError, match="closed"):
+        services.request_chaser_record(actor=staff_user, request=request)
+
+
+def test_an_outsider_merging_is_refused_before_anything_is_checked(council, category, partner_council):
+    from joinedup.accounts.models import Role
+    from joinedup.accounts.tests.factories import UserFactory, grant
+
+    outsider = UserFactory()
+    grant(outsider, Role.STAFF, council=partner_council)
+    first, second = report(council, category), report(council, category)
+    with pytest.raises(PermissionDenied):
+        services.request_merge(actor=outsider, request=second, into=first)

@@ -1,0 +1,231 @@
+"""
+Photos of a problem: checked by what the file contains (not its name), cleaned, resized, stored.
+
+Every stored copy is made again from the pixels alone, so no metadata survives: no EXIF, no GPS
+position, no camera details, no embedded thumbnail, no colour profile or XMP. The EXIF
+orientation is applied first, so a photo taken on its side still shows the right way up.
+
+While a resident is still filling in the report form, photos wait in a temporary folder
+(MEDIA_ROOT/tmp/<token>/, the token kept in their session), already cleaned; they are attached
+with `photo_add` only when the report is sent, and the folder is removed then.
+"""
+
+import contextlib
+import io
+import re
+import secrets
+import shutil
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from joinedup.core.audit import audit_record
+from joinedup.service_requests.models import Photo, RequestEvent, ServiceRequest
+
+try:  # HEIC, the iPhone's own format
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a dependency; without it HEIC is refused
+    pillow_heif = None
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+DISPLAY_SIZE = 1600
+THUMBNAIL_SIZE = 400
+MAX_PHOTOS = 3
+# Pillow's names for the formats we take: JPEG, PNG, WebP and HEIC (Pillow calls it HEIF).
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
+
+NOT_A_PHOTO = "The selected file must be a JPG, PNG, WebP or HEIC photo"
+TOO_BIG = "The selected file must be smaller than 10 MB"
+DAMAGED = "The selected file is damaged"
+TOO_MANY_PIXELS = "The selected photo must be smaller than 50 megapixels"
+
+
+def _read(upload) -> bytes:
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(TOO_BIG, code="too_big")
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    # Read one byte more than allowed, so a file without a known size is measured too.
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValidationError(TOO_BIG, code="too_big")
+    if not data:
+        raise ValidationError("The selected file is empty", code="empty")
+    return data
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open and fully decode the image in `data`, or raise ValidationError saying what is wrong."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError:
+            raise ValidationError(NOT_A_PHOTO, code="not_a_photo") from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
+        except Exception:
+            raise ValidationError(DAMAGED, code="damaged") from None
+        if probe.format not in ALLOWED_FORMATS:
+            raise ValidationError(NOT_A_PHOTO, code="not_a_photo")
+        if probe.width * probe.height > MAX_PIXELS:
+            raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels")
+        try:
+            probe.verify()
+        except Exception:
+            raise ValidationError(DAMAGED, code="damaged") from None
+        # verify() leaves the image unusable, and does not decode the pixels: do that too, so a
+        # cut-off file is caught here and not half-stored.
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
+        except Exception:
+            raise ValidationError(DAMAGED, code="damaged") from None
+    return image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """Return the picture the right way up, as plain RGB pixels with nothing else attached."""
+    # An unreadable orientation tag leaves the pixels as they are.
+    with contextlib.suppress(Exception):
+        image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    # A brand-new image made from the pixel data alone: no info, no EXIF, no profile.
+    return Image.frombytes("RGB", image.size, image.tobytes())
+
+
+def _jpeg(image: Image.Image, longest_side: int, quality: int = 85) -> tuple[bytes, int, int]:
+    copy = image.copy()
+    copy.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    copy.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue(), copy.width, copy.height
+
+
+def photo_check(upload) -> Image.Image:
+    """Check an uploaded file is a photo we take. Return its cleaned pixels, or raise ValidationError."""
+    return _pixels_only(_open(_read(upload)))
+
+
+@transaction.atomic
+def photo_add(
+    *, request: ServiceRequest, upload, event: RequestEvent | None = None, actor=None, is_public: bool = True
+) -> Photo:
+    """Store a cleaned display copy (at most 1,600 pixels) and thumbnail (400) of a photo of the request.
+
+    Raises ValidationError, and stores nothing, if the file is not a JPEG, PNG, WebP or HEIC
+    image, is over 10 MB, or is damaged.
+    """
+    if event is not None and event.request_id != request.pk:
+        raise ValueError("The event belongs to another request.")
+    pixels = photo_check(upload)
+    display, width, height = _jpeg(pixels, DISPLAY_SIZE)
+    thumbnail, _, _ = _jpeg(pixels, THUMBNAIL_SIZE, quality=80)
+    # A random name: the resident's own file name can say who they are.
+    name = uuid.uuid4().hex
+    photo = Photo(request=request, event=event, width=width, height=height, is_public=is_public)
+    photo.image.save(f"{name}.jpg", ContentFile(display), save=False)
+    photo.thumbnail.save(f"{name}.jpg", ContentFile(thumbnail), save=False)
+    photo.save()
+    audit_record(
+        actor=actor,
+        action="service_requests.photo.add",
+        instance=photo,
+        council=request.council,
+        changes={"request": request.reference, "width": width, "height": height},
+    )
+    return photo
+
+
+# Photos waiting in a resident's unsent report.
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PENDING_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
+
+
+def pending_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "tmp"
+
+
+def pending_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def _pending_dir(token: str) -> Path:
+    if not TOKEN.match(token or ""):
+        raise ValueError("Not a photo folder token.")
+    return pending_root() / token
+
+
+def pending_save(*, token: str, upload) -> str:
+    """Check and clean an uploaded photo and keep it until the report is sent. Return its stored name."""
+    pixels = photo_check(upload)
+    display, _, _ = _jpeg(pixels, DISPLAY_SIZE, quality=90)
+    folder = _pending_dir(token)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.jpg"
+    (folder / name).write_bytes(display)
+    return name
+
+
+def pending_path(*, token: str, name: str) -> Path | None:
+    """The file of one waiting photo, or None if there is no such photo."""
+    if not PENDING_NAME.match(name or ""):
+        return None
+    try:
+        path = _pending_dir(token) / name
+    except ValueError:
+        return None
+    return path if path.is_file() else None
+
+
+def pending_remove(*, token: str, name: str) -> None:
+    path = pending_path(token=token, name=name)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def pending_discard(token: str) -> None:
+    """Remove a report's waiting photos (after it is sent, or abandoned)."""
+    try:
+        folder = _pending_dir(token)
+    except ValueError:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def pending_prune(max_age_seconds: int | None = None) -> int:
+    """Remove waiting photos of reports abandoned longer ago than a session lasts. Return how many folders."""
+    max_age = max_age_seconds if max_age_seconds is not None else settings.SESSION_COOKIE_AGE
+    root = pending_root()
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - max_age
+    removed = 0
+    for folder in root.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
