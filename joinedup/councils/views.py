@@ -26,7 +26,8 @@ def council_from_path(request, council_slug):
     return council
 
 
-def _staff_council(request, council_slug):
+def staff_council_from_path(request, council_slug):
+    """The council in the path, if the user may see its staff pages (403 otherwise)."""
     council = council_from_path(request, council_slug)
     if not permissions.can_view_staff_pages(request.user, council):
         raise PermissionDenied("Only this council's staff can see this page.")
@@ -61,7 +62,7 @@ feedback_page = _info_page("councils/feedback.html")
 
 @login_required
 def staff_home(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "councils/staff/home.html",
@@ -78,7 +79,7 @@ def staff_home(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def council_settings(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     if not permissions.can_manage_council(request.user, council):
         raise PermissionDenied("Only an administrator or a partnership officer can change these settings.")
     # The form gets its own copy: validating a model form changes its instance, and the service
@@ -100,7 +101,7 @@ def council_settings(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_area_edit(request, council_slug, pk=None):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     area = selectors.service_area_for_staff(user=request.user, council=council, pk=pk) if pk else None
     if not permissions.can_manage_council(request.user, council):
         raise PermissionDenied("Only an administrator or a partnership officer can change service areas.")
@@ -127,7 +128,7 @@ def service_area_edit(request, council_slug, pk=None):
 
 @login_required
 def staff_ward_list(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "councils/staff/wards.html",
@@ -140,7 +141,7 @@ def staff_ward_list(request, council_slug):
 
 @login_required
 def record_history(request, council_slug, model_label, pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     instance = record_for_history(user=request.user, council=council, model_label=model_label, pk=pk)
     return render(
         request,

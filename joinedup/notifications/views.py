@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from joinedup.accounts import permissions
 from joinedup.core.validation import add_to_form
-from joinedup.councils.views import council_from_path
+from joinedup.councils.views import staff_council_from_path
 from joinedup.notifications import services
 from joinedup.notifications.defaults import DEFAULTS, default_wording
 from joinedup.notifications.forms import MessageWordingForm
@@ -16,16 +16,9 @@ from joinedup.notifications.rendering import PLACEHOLDERS
 from joinedup.notifications.wording import EVENT_DESCRIPTIONS, sample_context
 
 
-def _staff_council(request, council_slug):
-    council = council_from_path(request, council_slug)
-    if not permissions.can_view_staff_pages(request.user, council):
-        raise PermissionDenied("Only this council's staff can see this page.")
-    return council
-
-
 @login_required
 def message_list(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     own = {(t.event, t.channel) for t in MessageTemplate.objects.filter(council=council)}
     rows = [
         {
@@ -50,7 +43,7 @@ def message_list(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def message_edit(request, council_slug, event, channel):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     if event not in DEFAULTS or channel not in MessageChannel.values:
         raise Http404
     can_manage = permissions.can_manage_council(request.user, council)

@@ -21,7 +21,7 @@ from joinedup.accounts import permissions
 from joinedup.accounts.selectors import council_staff_users
 from joinedup.core.validation import add_to_form
 from joinedup.councils import selectors as council_selectors
-from joinedup.councils.views import council_from_path
+from joinedup.councils.views import council_from_path, staff_council_from_path
 from joinedup.notifications.selectors import messages_for
 from joinedup.service_requests import exports, services
 from joinedup.service_requests import services_categories as category_services
@@ -76,14 +76,6 @@ STATUS_TAGS = {
     Status.CANCELLED: "govuk-tag--grey",
 }
 RESIDENT_EVENTS = {EventKind.CREATED, EventKind.SUPPORTED, EventKind.RESIDENT_UPDATE, EventKind.DISPUTED}
-
-
-def _staff_council(request, council_slug):
-    """The council in the path, if the user may see its staff pages (else 403)."""
-    council = council_from_path(request, council_slug)
-    if not permissions.can_view_staff_pages(request.user, council):
-        raise PermissionDenied("Only this council's staff can see this page.")
-    return council
 
 
 def _require_manager(request, council):
@@ -180,7 +172,7 @@ def _queue_context(request, council, *, bulk_form=None):
 @login_required
 @require_GET
 def queue(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(request, "service_requests/staff/queue.html", _queue_context(request, council))
 
 
@@ -188,7 +180,7 @@ def queue(request, council_slug):
 @require_GET
 def queue_export(request, council_slug):
     """The filtered queue as CSV, streamed, in the same order as on screen."""
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     form = _filter_form(request, council)
     requests = staff_queue(user=request.user, council=council, filters=form.filters(request.user))
     response = StreamingHttpResponse(exports.queue_csv_lines(requests), content_type="text/csv; charset=utf-8")
@@ -200,7 +192,7 @@ def queue_export(request, council_slug):
 @login_required
 @require_POST
 def queue_bulk_status(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     form = BulkStatusForm(request.POST, prefix="bulk")
     if form.is_valid():
         data = form.cleaned_data
@@ -563,7 +555,7 @@ def _add_request_errors(form, error: ValidationError):
 @require_http_methods(["GET", "POST"])
 def log_request(request, council_slug):
     """Log a request for a resident who phoned, visited or emailed: choose the category, then one form."""
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     categories = category_list(council=council)
     slug = request.GET.get("category", "")
     category = categories.prefetch_related("questions").filter(slug=slug).first() if slug else None
@@ -598,7 +590,7 @@ def log_request(request, council_slug):
 @login_required
 @require_GET
 def category_index(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "service_requests/staff/categories.html",
@@ -613,7 +605,7 @@ def category_index(request, council_slug):
 @login_required
 @require_GET
 def category_detail(request, council_slug, pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     category = category_for_staff(user=request.user, council=council, pk=pk)
     return render(
         request,
@@ -631,7 +623,7 @@ def category_detail(request, council_slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def category_edit(request, council_slug, pk=None):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     category = category_for_staff(user=request.user, council=council, pk=pk) if pk else None
     _require_manager(request, council)
     # The form gets its own copy: validating a model form changes its instance.
@@ -658,7 +650,7 @@ def category_edit(request, council_slug, pk=None):
 @require_POST
 def category_active(request, council_slug, pk):
     """Stop using a category (residents can no longer choose it), or start using it again."""
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     category = category_for_staff(user=request.user, council=council, pk=pk)
     _require_manager(request, council)
     active = request.POST.get("active") == "yes"
@@ -670,7 +662,7 @@ def category_active(request, council_slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request, council_slug, pk, question_pk=None):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     category = category_for_staff(user=request.user, council=council, pk=pk)
     question = _question_for_staff(category, question_pk) if question_pk else None
     _require_manager(request, council)
@@ -703,7 +695,7 @@ def question_edit(request, council_slug, pk, question_pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_delete(request, council_slug, pk, question_pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     category = category_for_staff(user=request.user, council=council, pk=pk)
     question = _question_for_staff(category, question_pk)
     _require_manager(request, council)
@@ -728,7 +720,7 @@ def question_delete(request, council_slug, pk, question_pk):
 @login_required
 @require_POST
 def question_move(request, council_slug, pk, question_pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     category = category_for_staff(user=request.user, council=council, pk=pk)
     question = _question_for_staff(category, question_pk)
     _require_manager(request, council)
@@ -748,7 +740,7 @@ def question_move(request, council_slug, pk, question_pk):
 @login_required
 @require_GET
 def template_index(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "service_requests/staff/templates.html",
@@ -764,7 +756,7 @@ def template_index(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_edit(request, council_slug, pk=None):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     template = response_template_for_staff(user=request.user, council=council, pk=pk) if pk else None
     _require_manager(request, council)
     categories = category_list(council=council, include_inactive=True)
@@ -804,7 +796,7 @@ def template_edit(request, council_slug, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_delete(request, council_slug, pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     template = response_template_for_staff(user=request.user, council=council, pk=pk)
     _require_manager(request, council)
     if request.method == "POST":
