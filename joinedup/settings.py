@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "joinedup.accounts",
     "joinedup.notifications",
     "joinedup.service_requests",
+    "joinedup.software",
 ]
 
 MIDDLEWARE = [

@@ -14,8 +14,10 @@ urlpatterns = [
     path("cookies/", council_views.cookies_page, name="cookies"),
     path("feedback/", council_views.feedback_page, name="feedback"),
     path("my-requests/", service_request_views.my_requests, name="my-requests"),
+    path("partnerships/<slug:partnership_slug>/software/", include("joinedup.software.urls_partnership")),
     # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
     path("<slug:council_slug>/", include("joinedup.councils.urls")),
     path("<slug:council_slug>/", include("joinedup.service_requests.urls")),
     path("<slug:council_slug>/", include("joinedup.notifications.urls")),
+    path("<slug:council_slug>/", include("joinedup.software.urls")),
 ]

@@ -198,4 +198,7 @@ def seed_demo(*, password: str) -> list[DemoUser]:
         council_services.service_area_update(
             actor=None, service_area=waste, lead_officer=User.objects.get(email="staff@example.org"), source=SOURCE
         )
+    from joinedup.software.demo import seed_software
+
+    seed_software()
     return demo_users

@@ -1,0 +1,427 @@
+"""Every read of the software estate. Each takes the council, or the partnership, explicitly."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from joinedup.software.models import (
+    PER_PERSON_METRICS,
+    Application,
+    Assignment,
+    Contract,
+    Entitlement,
+    EsdFunction,
+    ImportBatch,
+    LgslService,
+    Product,
+    UsageDaily,
+    add_months,
+)
+
+PENNY = Decimal("0.01")
+
+
+def _today(today=None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def product_dictionary(*, council) -> QuerySet[Product]:
+    """The products a council can use: its partnership's shared dictionary, or its own."""
+    if council.partnership_id:
+        products = Product.objects.filter(partnership_id=council.partnership_id)
+    else:
+        products = Product.objects.filter(council=council)
+    return products.select_related("publisher").order_by("name")
+
+
+def product_get(*, council, pk) -> Product:
+    """A product of the dictionary the council uses; any other is 'not found'."""
+    try:
+        return product_dictionary(council=council).get(pk=pk)
+    except (Product.DoesNotExist, ValueError):
+        raise Http404("No product with that number in this dictionary.") from None
+
+
+def application_list(*, council) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(council=council)
+        .select_related("product", "product__publisher", "service_area")
+        .prefetch_related("product__functions", "contracts")
+        .order_by("name")
+    )
+
+
+def application_get(*, council, pk) -> Application:
+    """One of the council's applications; another council's is 'not found'."""
+    try:
+        return application_list(council=council).get(pk=pk)
+    except (Application.DoesNotExist, ValueError):
+        raise Http404("No application with that number at this council.") from None
+
+
+def contract_list(*, council) -> QuerySet[Contract]:
+    return (
+        Contract.objects.filter(council=council)
+        .prefetch_related("applications", "commitments")
+        .order_by("end_date", "reference")
+    )
+
+
+def contract_get(*, council, pk) -> Contract:
+    """One of the council's contracts; another council's is 'not found'."""
+    try:
+        return Contract.objects.get(council=council, pk=pk)
+    except (Contract.DoesNotExist, ValueError):
+        raise Http404("No contract with that number at this council.") from None
+
+
+def import_batch_get(*, council, pk) -> ImportBatch:
+    try:
+        return ImportBatch.objects.get(council=council, pk=pk)
+    except (ImportBatch.DoesNotExist, ValueError):
+        raise Http404("No import with that number at this council.") from None
+
+
+def import_batch_list(*, council) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(council=council).defer("content").order_by("-created_at", "-id")[:20]
+
+
+# The register as a CSV file
+
+REGISTER_COLUMNS = [
+    "Application",
+    "Product",
+    "Publisher",
+    "Version",
+    "ESD functions",
+    "Business owner",
+    "Service area",
+    "Technical custodian",
+    "Hosting",
+    "Users",
+    "Support status",
+    "End of support",
+    "Data sensitivity",
+    "TIME disposition",
+    "Business value",
+    "Technical risk",
+    "Contracts",
+    "Notes",
+]
+
+
+def register_rows(*, council):
+    """The council's application register as rows of text, in the order of REGISTER_COLUMNS."""
+    for app in application_list(council=council):
+        yield [
+            app.name,
+            app.product.name,
+            app.product.publisher.name,
+            app.version,
+            "; ".join(f.label for f in app.product.functions.all()),
+            app.business_owner,
+            app.service_area.name if app.service_area else "",
+            app.technical_custodian,
+            app.get_hosting_display(),
+            "" if app.users_count is None else str(app.users_count),
+            app.get_support_status_display(),
+            app.end_of_support.isoformat() if app.end_of_support else "",
+            app.get_data_sensitivity_display(),
+            app.get_disposition_display() if app.disposition else "",
+            "" if app.business_value is None else str(app.business_value),
+            "" if app.technical_risk is None else str(app.technical_risk),
+            "; ".join(c.reference for c in app.contracts.all()),
+            app.notes,
+        ]
+
+
+# Licence position
+
+
+@dataclass
+class LicencePosition:
+    product: Product
+    owned: int
+    assigned: int
+    used: int
+    activity_days: int
+    yearly_cost: Decimal
+    yearly_unit_price: Decimal
+    per_person: bool
+
+    @property
+    def unassigned(self) -> int:
+        return max(self.owned - self.assigned, 0)
+
+    @property
+    def reclaimable(self) -> int:
+        """Assigned to people who have not used the product within the activity threshold."""
+        return max(self.assigned - self.used, 0) if self.per_person else 0
+
+    @property
+    def surplus(self) -> int:
+        """Rights owned beyond those in use: what could be given up at renewal."""
+        return max(self.owned - self.used, 0) if self.per_person else 0
+
+    @property
+    def yearly_saving(self) -> Decimal:
+        return (self.yearly_unit_price * self.surplus).quantize(PENNY, ROUND_HALF_UP)
+
+    @property
+    def over_deployed(self) -> int:
+        """Assigned beyond owned: a compliance risk."""
+        return max(self.assigned - self.owned, 0) if self.per_person else 0
+
+
+def licence_position(*, council, today=None, activity_days: int | None = None) -> list[LicencePosition]:
+    """Owned, assigned, used, unassigned and reclaimable rights per product at one council.
+
+    'Used' counts people with an assignment who used the product within its activity threshold
+    (the product's own, default 90 days, or `activity_days` for every product) up to `today`.
+    Only entitlements in force on `today` count as owned.
+    """
+    today = _today(today)
+    owned = defaultdict(int)
+    cost = defaultdict(Decimal)
+    per_person = defaultdict(bool)
+    entitlements = Entitlement.objects.filter(council=council).exclude(start_date__gt=today).exclude(end_date__lt=today)
+    for entitlement in entitlements:
+        owned[entitlement.product_id] += entitlement.quantity
+        cost[entitlement.product_id] += entitlement.yearly_unit_price * entitlement.quantity
+        per_person[entitlement.product_id] |= entitlement.metric in PER_PERSON_METRICS
+    assigned = dict(
+        Assignment.objects.filter(council=council)
+        .values_list("product")
+        .annotate(n=Count("id"))
+        .values_list("product", "n")
+    )
+    product_ids = set(owned) | set(assigned)
+    products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).select_related("publisher")}
+    positions = []
+    for product_id in product_ids:
+        product = products[product_id]
+        days = activity_days or product.activity_days
+        since = today - datetime.timedelta(days=days)
+        active_people = (
+            UsageDaily.objects.filter(council=council, product_id=product_id, day__gt=since, day__lte=today)
+            .values("person")
+            .distinct()
+        )
+        used = Assignment.objects.filter(council=council, product_id=product_id, person__in=active_people).count()
+        quantity = owned.get(product_id, 0)
+        unit = (cost[product_id] / quantity) if quantity else Decimal("0")
+        positions.append(
+            LicencePosition(
+                product=product,
+                owned=quantity,
+                assigned=assigned.get(product_id, 0),
+                used=used,
+                activity_days=days,
+                yearly_cost=cost[product_id].quantize(PENNY, ROUND_HALF_UP),
+                yearly_unit_price=unit,
+                per_person=per_person.get(product_id, True),
+            )
+        )
+    return sorted(positions, key=lambda p: p.product.name)
+
+
+# Duplication across a partnership
+
+
+@dataclass
+class Use:
+    council: object
+    application: Application
+    yearly_cost: Decimal
+    contract_end: datetime.date | None
+    notice_deadline: datetime.date | None
+    bridging_months: int = 0  # extension needed to reach the group's convergence date
+
+
+@dataclass
+class FunctionGroup:
+    """The uses of one ESD function (or one LGSL service) across a partnership."""
+
+    category: EsdFunction | LgslService
+    uses: list[Use] = field(default_factory=list)
+
+    @property
+    def products(self) -> list:
+        return sorted({use.application.product for use in self.uses}, key=lambda p: p.name)
+
+    @property
+    def councils(self) -> list:
+        return sorted({use.council for use in self.uses}, key=lambda c: c.name)
+
+    @property
+    def duplicated(self) -> bool:
+        """More than one product does this job across the partnership's councils."""
+        return len(self.councils) > 1 and len(self.products) > 1
+
+    @property
+    def version_differences(self) -> list:
+        """Products the councils run at different versions."""
+        versions = defaultdict(set)
+        for use in self.uses:
+            versions[use.application.product].add(use.application.version or "not recorded")
+        return sorted((product for product, found in versions.items() if len(found) > 1), key=lambda p: p.name)
+
+    @property
+    def yearly_cost(self) -> Decimal:
+        return sum((use.yearly_cost for use in self.uses), Decimal("0"))
+
+    @property
+    def convergence_date(self) -> datetime.date | None:
+        """The earliest date by which every council's contract could end together without leaving one
+        early: the latest contract end. None if any use has no contract (its end is not known)."""
+        if not self.uses or any(use.contract_end is None for use in self.uses):
+            return None
+        return max(use.contract_end for use in self.uses)
+
+    def bridging_months(self, use) -> int:
+        """Whole months a contract ending before the convergence date must be extended by to reach it."""
+        target = self.convergence_date
+        if target is None or use.contract_end is None or use.contract_end >= target:
+            return 0
+        months = (target.year - use.contract_end.year) * 12 + target.month - use.contract_end.month
+        return months + (1 if add_months(use.contract_end, months) < target else 0)
+
+    @property
+    def single_product_saving(self) -> Decimal | None:
+        """The yearly saving if every council using this function moved to the product that costs its
+        councils least on average, each council then paying that average. None for one product."""
+        if len(self.products) < 2:
+            return None
+        per_product = defaultdict(list)
+        for use in self.uses:
+            per_product[use.application.product].append(use.yearly_cost)
+        cheapest = min(sum(costs, Decimal("0")) / len(costs) for costs in per_product.values())
+        saving = self.yearly_cost - cheapest * len(self.uses)
+        return max(saving, Decimal("0")).quantize(PENNY, ROUND_HALF_UP)
+
+
+def application_yearly_costs(applications) -> dict:
+    """A contract's yearly value, shared equally between the applications it covers."""
+    costs = defaultdict(Decimal)
+    for app in applications:
+        for contract in app.contracts.all():
+            share = contract.annual_value / max(len(contract.applications.all()), 1)
+            costs[app.pk] += share
+    return {pk: value.quantize(PENNY, ROUND_HALF_UP) for pk, value in costs.items()}
+
+
+def partnership_duplication(*, partnership, by: str = "function") -> list[FunctionGroup]:
+    """For each ESD function (or, with by="service", each LGSL service): which councils of the
+    partnership use which product, at what yearly cost, with which contract end and last date to
+    give notice (those of the application's contract that ends first)."""
+    applications = list(
+        Application.objects.filter(council__partnership=partnership)
+        .select_related("council", "product", "product__publisher")
+        .prefetch_related(
+            "product__functions",
+            "product__services",
+            Prefetch("contracts", queryset=Contract.objects.prefetch_related("applications")),
+        )
+    )
+    costs = application_yearly_costs(applications)
+    groups = {}
+    for app in applications:
+        contracts = sorted(app.contracts.all(), key=lambda c: c.end_date)
+        first = contracts[0] if contracts else None
+        categories = app.product.services.all() if by == "service" else app.product.functions.all()
+        for category in categories:
+            groups.setdefault(category.pk, FunctionGroup(category=category)).uses.append(
+                Use(
+                    council=app.council,
+                    application=app,
+                    yearly_cost=costs.get(app.pk, Decimal("0")),
+                    contract_end=first.end_date if first else None,
+                    notice_deadline=first.notice_deadline if first else None,
+                )
+            )
+    for group in groups.values():
+        for use in group.uses:
+            use.bridging_months = group.bridging_months(use)
+        group.uses.sort(key=lambda u: (u.application.product.name, u.council.name, u.application.name))
+    return sorted(groups.values(), key=lambda g: g.category.label)
+
+
+# Renewal calendar
+
+
+@dataclass
+class RenewalEvent:
+    date: datetime.date
+    what: str  # "notice" or "end"
+    contract: Contract
+    days_away: int
+
+    @property
+    def label(self) -> str:
+        return "Last day to give notice" if self.what == "notice" else "Contract ends"
+
+    @property
+    def window(self) -> int:
+        """The smallest of 90, 180 and 365 days that the event falls within."""
+        return next(days for days in (90, 180, 365) if self.days_away <= days)
+
+
+def renewal_calendar(*, councils, today=None, days: int = 365) -> list[RenewalEvent]:
+    """Notice deadlines and contract ends from today to `days` ahead, soonest first.
+
+    `councils` is one council or several (a partnership's); the caller checks who may see them.
+    """
+    today = _today(today)
+    if not isinstance(councils, list | tuple | QuerySet):
+        councils = [councils]
+    horizon = today + datetime.timedelta(days=days)
+    contracts = Contract.objects.filter(
+        council__in=councils, end_date__gte=today, start_date__lte=horizon
+    ).select_related("council")
+    events = []
+    for contract in contracts:
+        for what, date in (("notice", contract.notice_deadline), ("end", contract.end_date)):
+            if today <= date <= horizon:
+                events.append(RenewalEvent(date=date, what=what, contract=contract, days_away=(date - today).days))
+    return sorted(events, key=lambda e: (e.date, e.what != "notice", e.contract.council.name, e.contract.reference))
+
+
+# Cyber risk
+
+
+@dataclass
+class CyberRisk:
+    out_of_support: list
+    support_ending: list
+    no_owner: list
+
+
+def cyber_risk(*, council, today=None) -> CyberRisk:
+    """Applications past, or within 12 months of, the end of support; and those with no named owner."""
+    today = _today(today)
+    soon = add_months(today, 12)
+    applications = list(application_list(council=council))
+    return CyberRisk(
+        out_of_support=sorted(
+            (
+                a
+                for a in applications
+                if a.support_status == "unsupported" or (a.end_of_support and a.end_of_support < today)
+            ),
+            key=lambda a: (a.end_of_support or datetime.date.min, a.name),
+        ),
+        support_ending=sorted(
+            (
+                a
+                for a in applications
+                if a.end_of_support and today <= a.end_of_support <= soon and a.support_status != "unsupported"
+            ),
+            key=lambda a: (a.end_of_support, a.name),
+        ),
+        no_owner=[a for a in applications if not a.business_owner.strip()],
+    )

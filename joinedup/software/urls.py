@@ -1,0 +1,25 @@
+from django.urls import path
+
+from joinedup.software import views
+
+app_name = "software"
+
+urlpatterns = [
+    path("staff/software/", views.register, name="register"),
+    path("staff/software/register.csv", views.register_csv, name="register-csv"),
+    path("staff/software/applications/new/", views.application_edit, name="application-create"),
+    path("staff/software/applications/<int:pk>/", views.application_detail, name="application"),
+    path("staff/software/applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
+    path("staff/software/products/", views.products, name="products"),
+    path("staff/software/products/new/", views.product_create, name="product-create"),
+    path("staff/software/products/<int:pk>/alias/", views.product_alias_add, name="product-alias"),
+    path("staff/software/contracts/", views.contracts, name="contracts"),
+    path("staff/software/contracts/new/", views.contract_edit, name="contract-create"),
+    path("staff/software/contracts/<int:pk>/edit/", views.contract_edit, name="contract-edit"),
+    path("staff/software/licences/new/", views.entitlement_create, name="entitlement-create"),
+    path("staff/software/licences/", views.licences, name="licences"),
+    path("staff/software/renewals/", views.renewals, name="renewals"),
+    path("staff/software/risks/", views.risks, name="risks"),
+    path("staff/software/imports/", views.import_upload, name="import"),
+    path("staff/software/imports/<int:pk>/", views.import_preview, name="import-preview"),
+]
