@@ -13,7 +13,7 @@ from joinedup.accounts import permissions
 from joinedup.core.selectors import audit_history
 from joinedup.core.validation import add_to_form
 from joinedup.councils.models import Partnership
-from joinedup.councils.views import council_from_path
+from joinedup.councils.views import staff_council_from_path
 from joinedup.software import selectors, services
 from joinedup.software.forms import (
     AliasForm,
@@ -26,16 +26,9 @@ from joinedup.software.forms import (
 from joinedup.software.models import ImportStatus
 
 
-def _staff_council(request, council_slug):
-    council = council_from_path(request, council_slug)
-    if not permissions.can_view_staff_pages(request.user, council):
-        raise PermissionDenied("Only this council's staff can see its software estate.")
-    return council
-
-
 @login_required
 def register(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "software/register.html",
@@ -49,7 +42,7 @@ def register(request, council_slug):
 
 @login_required
 def register_csv(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{council.slug}-applications-{timezone.localdate()}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
@@ -63,7 +56,7 @@ def register_csv(request, council_slug):
 
 @login_required
 def application_detail(request, council_slug, pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     application = selectors.application_get(council=council, pk=pk)
     return render(
         request,
@@ -80,7 +73,7 @@ def application_detail(request, council_slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, council_slug, pk=None):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     application = selectors.application_get(council=council, pk=pk) if pk else None
     # The form gets its own copy, so the service can compare the old values with the new.
     form = ApplicationForm(
@@ -115,7 +108,7 @@ def application_edit(request, council_slug, pk=None):
 
 @login_required
 def products(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "software/products.html",
@@ -132,7 +125,7 @@ def products(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_create(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -172,7 +165,7 @@ def product_create(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_alias_add(request, council_slug, pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     product = selectors.product_get(council=council, pk=pk)
     form = AliasForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +193,7 @@ def product_alias_add(request, council_slug, pk):
 
 @login_required
 def contracts(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "software/contracts.html",
@@ -215,7 +208,7 @@ def contracts(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request, council_slug, pk=None):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     contract = selectors.contract_get(council=council, pk=pk) if pk else None
     form = ContractForm(
         request.POST or None,
@@ -253,7 +246,7 @@ def contract_edit(request, council_slug, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entitlement_create(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     form = EntitlementForm(
         request.POST or None, council=council, products=selectors.product_dictionary(council=council)
     )
@@ -289,7 +282,7 @@ def _activity_days(request):
 
 @login_required
 def licences(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     days = _activity_days(request)
     positions = selectors.licence_position(council=council, activity_days=days)
     return render(
@@ -308,7 +301,7 @@ def licences(request, council_slug):
 
 @login_required
 def renewals(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "software/renewals.html",
@@ -322,7 +315,7 @@ def renewals(request, council_slug):
 
 @login_required
 def risks(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     return render(
         request,
         "software/risks.html",
@@ -333,7 +326,7 @@ def risks(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, council_slug):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -368,7 +361,7 @@ def import_upload(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, council_slug, pk):
-    council = _staff_council(request, council_slug)
+    council = staff_council_from_path(request, council_slug)
     batch = selectors.import_batch_get(council=council, pk=pk)
     errors = []
     if request.method == "POST":
