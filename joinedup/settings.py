@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "joinedup.notifications",
     "joinedup.service_requests",
     "joinedup.software",
+    "joinedup.councillors",
+    "joinedup.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -14,10 +14,14 @@ urlpatterns = [
     path("cookies/", council_views.cookies_page, name="cookies"),
     path("feedback/", council_views.feedback_page, name="feedback"),
     path("my-requests/", service_request_views.my_requests, name="my-requests"),
+    path("open311/v2/", include("joinedup.service_requests.open311.urls")),
+    path("partnerships/<slug:partnership_slug>/portfolio/", include("joinedup.portfolio.urls_partnership")),
     path("partnerships/<slug:partnership_slug>/software/", include("joinedup.software.urls_partnership")),
     # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
     path("<slug:council_slug>/", include("joinedup.councils.urls")),
     path("<slug:council_slug>/", include("joinedup.service_requests.urls")),
     path("<slug:council_slug>/", include("joinedup.notifications.urls")),
     path("<slug:council_slug>/", include("joinedup.software.urls")),
+    path("<slug:council_slug>/", include("joinedup.councillors.urls")),
+    path("<slug:council_slug>/", include("joinedup.portfolio.urls")),
 ]

@@ -201,4 +201,9 @@ def seed_demo(*, password: str) -> list[DemoUser]:
     from joinedup.software.demo import seed_software
 
     seed_software()
+    from joinedup.councillors.demo import seed_councillors
+    from joinedup.portfolio.demo import seed_portfolio
+
+    seed_councillors()
+    seed_portfolio()
     return demo_users

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CouncillorsConfig(AppConfig):
+    name = "joinedup.councillors"
+    verbose_name = "Councillors"

@@ -1,0 +1,5 @@
+"""Councillor pages, under a council's prefix: /boston/councillors/ ..."""
+
+app_name = "councillors"
+
+urlpatterns = []
