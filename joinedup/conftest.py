@@ -124,11 +124,24 @@ def category(council):
     from joinedup.service_requests.models import QuestionKind
     from joinedup.service_requests.tests.factories import CategoryFactory, QuestionFactory
 
-    category = CategoryFactory(council=council, name="Fly-tipping", slug="fly-tipping", allow_anonymous=True,
-                               service_area=ServiceAreaFactory(council=council, name="Street Scene"))
-    QuestionFactory(category=category, code="size", prompt="About how much is there?", required=True,
-                    kind=QuestionKind.SINGLE_CHOICE,
-                    choices=[{"value": "bag", "label": "A bag"}, {"value": "van", "label": "A van load"},
-                             {"value": "asbestos", "label": "Asbestos", "stop_message": "Phone 01632 960 000 now."}])
+    category = CategoryFactory(
+        council=council,
+        name="Fly-tipping",
+        slug="fly-tipping",
+        allow_anonymous=True,
+        service_area=ServiceAreaFactory(council=council, name="Street Scene"),
+    )
+    QuestionFactory(
+        category=category,
+        code="size",
+        prompt="About how much is there?",
+        required=True,
+        kind=QuestionKind.SINGLE_CHOICE,
+        choices=[
+            {"value": "bag", "label": "A bag"},
+            {"value": "van", "label": "A van load"},
+            {"value": "asbestos", "label": "Asbestos", "stop_message": "Phone 01632 960 000 now."},
+        ],
+    )
     QuestionFactory(category=category, code="seen", prompt="When did you see it?", kind=QuestionKind.DATE)
     return category
