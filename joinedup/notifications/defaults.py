@@ -171,6 +171,36 @@ DEFAULTS: dict[str, Wording] = {
         ),
         sms_body="The resident added information to {reference}: {message} {tracking_url}",
     ),
+    # Software estate (joinedup.software.workflows): to a service area's lead officer.
+    "software.reclaim_requested": Wording(
+        email_subject="Licences nobody is using: keep or reclaim by {expected_by}",
+        email_body=(
+            "Hello {recipient_name},\n\n"
+            "These licences in {category} have not been used recently:\n\n{overdue_list}\n\n"
+            "Please decide for each one whether to keep it (and say why) or reclaim it, by {expected_by}:\n"
+            "{tracking_url}\n\n{council_name}"
+        ),
+        sms_body="{council_name}: licences nobody is using need your decision by {expected_by}. {tracking_url}",
+    ),
+    "software.attestation_requested": Wording(
+        email_subject="Please confirm your systems by {expected_by}",
+        email_body=(
+            "Hello {recipient_name},\n\n"
+            "Once a year we ask each owner to confirm that their systems are still needed, and that "
+            "their owner and users are recorded correctly. Yours are:\n\n{overdue_list}\n\n"
+            "Please answer by {expected_by}:\n{tracking_url}\n\n{council_name}"
+        ),
+        sms_body="{council_name}: please confirm your systems by {expected_by}. {tracking_url}",
+    ),
+    "software.overdue_reminder": Wording(
+        email_subject="Reminder: software decisions overdue",
+        email_body=(
+            "Hello {recipient_name},\n\n"
+            "These software decisions are past their date:\n\n{overdue_list}\n\n"
+            "Please answer here:\n{tracking_url}\n\n{council_name}"
+        ),
+        sms_body="{council_name}: software decisions are overdue. {tracking_url}",
+    ),
 }
 
 EVENTS = tuple(DEFAULTS)

@@ -1,7 +1,15 @@
 from django import forms
 
 from joinedup.councils.models import ServiceArea
-from joinedup.software.models import Application, Contract, Entitlement, EsdFunction, ImportKind, LgslService
+from joinedup.software.models import (
+    Application,
+    Contract,
+    Entitlement,
+    EsdFunction,
+    ImportKind,
+    LgslService,
+    SupplierCommitment,
+)
 
 
 class ApplicationForm(forms.ModelForm):
@@ -71,13 +79,106 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty."},
     )
 
+    product = forms.ModelChoiceField(
+        label="Which product does a Microsoft 365 Apps report count the use of?",
+        help_text="Only for the Microsoft 365 Apps user detail report: for example, Microsoft 365 Apps for enterprise.",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a product from the list"},
+    )
+
     MAX_BYTES = 50 * 1024 * 1024
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 50 MB.")
         return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ImportKind.M365_APPS and not data.get("product"):
+            self.add_error("product", "Choose which product the Microsoft 365 Apps report counts")
+        return data
+
+    def options(self) -> dict | None:
+        if self.cleaned_data["kind"] == ImportKind.M365_APPS:
+            return {"product": self.cleaned_data["product"].pk}
+        return None
+
+
+class ImportMappingForm(forms.Form):
+    """Which column of a generic usage file is which."""
+
+    person = forms.ChoiceField(
+        label="Which column names the person?",
+        help_text="Their user name or email address, as in the licence assignments.",
+        error_messages={"required": "Choose the column that names the person"},
+    )
+    day = forms.ChoiceField(
+        label="Which column has the date they used it?",
+        error_messages={"required": "Choose the column with the date"},
+    )
+    date_format = forms.ChoiceField(
+        label="How are the dates written?",
+        help_text="Dates like 03/12/2026 mean 3 December in the UK and 12 March in the United States, so say which.",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the dates are written"},
+    )
+    product_column = forms.ChoiceField(
+        label="Which column names the product?",
+        required=False,
+        help_text="Names must be in the product dictionary, by name or another name (alias).",
+    )
+    product = forms.ModelChoiceField(
+        label="Or, if the whole file is about one product, which product?",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a product from the list"},
+    )
+    events = forms.ChoiceField(
+        label="Which column counts the times they used it that day? (optional)",
+        required=False,
+        help_text="Leave this if each row is one use.",
+    )
+
+    def __init__(self, *args, headers, products, **kwargs):
+        from joinedup.software.imports.readers import DATE_FORMATS
+
+        super().__init__(*args, **kwargs)
+        columns = [(name, name) for name in headers]
+        self.fields["person"].choices = [("", "Choose a column"), *columns]
+        self.fields["day"].choices = [("", "Choose a column"), *columns]
+        self.fields["product_column"].choices = [("", "No column: the whole file is one product"), *columns]
+        self.fields["events"].choices = [("", "No column: each row is one use"), *columns]
+        self.fields["date_format"].choices = list(DATE_FORMATS.items())
+        self.fields["product"].queryset = products
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("product_column") and not data.get("product"):
+            self.add_error("product_column", "Choose the column that names the product, or one product for the file")
+        if data.get("product_column") and data.get("product"):
+            self.add_error("product", "Choose a product column or one product for the file, not both")
+        chosen = [data.get(name) for name in ("person", "day", "product_column", "events") if data.get(name)]
+        if len(chosen) != len(set(chosen)):
+            self.add_error(None, "Choose a different column for each thing")
+        return data
+
+    def mapping(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "person": data["person"],
+            "day": data["day"],
+            "date_format": data["date_format"],
+            "product_column": data["product_column"],
+            "product": data["product"].pk if data["product"] else None,
+            "events": data["events"],
+        }
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"})
@@ -215,3 +316,108 @@ class AliasForm(forms.Form):
         help_text="As it appears in an export, like MS Office 365 E3.",
         error_messages={"required": "Enter the other name"},
     )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ReclaimStartForm(forms.Form):
+    product = forms.ModelChoiceField(
+        label="Which product?",
+        queryset=None,
+        help_text="Everyone with it assigned who has not used it within its activity threshold is asked about.",
+        error_messages={"required": "Choose the product", "invalid_choice": "Choose a product from the list"},
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+
+
+class ReclaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Keep or reclaim this licence?",
+        choices=[("kept", "Keep it"), ("reclaimed", "Reclaim it (the assignment is removed)")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to keep or reclaim the licence"},
+    )
+    reason = forms.CharField(
+        label="Why is it still needed?",
+        help_text="Needed if you keep it.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "kept" and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the licence is still needed")
+        return data
+
+
+class CampaignForm(forms.Form):
+    year = forms.IntegerField(
+        label="Year",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={"required": "Enter the year", "invalid": "Enter the year as a number, like 2026"},
+    )
+    due_date = forms.DateField(
+        label="Owners answer by",
+        help_text="For example, 2026-12-31.",
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter the date to answer by", "invalid": "Enter a real date, like 2026-12-31"},
+    )
+
+
+class AttestationForm(forms.Form):
+    still_needed = forms.ChoiceField(
+        label="Is this system still needed?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the system is still needed"},
+    )
+    owner_correct = forms.ChoiceField(
+        label="Is its business owner recorded correctly?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the owner is right"},
+    )
+    users_correct = forms.ChoiceField(
+        label="Is its number of users about right?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the number of users is right"},
+    )
+    comment = forms.CharField(
+        label="What needs to change?",
+        help_text="Needed if you answer no to any question.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        answers = [data.get(name) for name in ("still_needed", "owner_correct", "users_correct")]
+        if "no" in answers and not data.get("comment", "").strip():
+            self.add_error("comment", "Say what needs to change")
+        return data
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = SupplierCommitment
+        fields = ["description", "due_date", "status"]
+        labels = {"description": "What did the supplier commit to?", "status": "Delivery status"}
+        help_texts = {"due_date": "For example, 2027-03-31. Leave empty if there is no date."}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
+            "status": forms.RadioSelect,
+        }
+        error_messages = {
+            "description": {"required": "Enter what the supplier committed to"},
+            "due_date": {"invalid": "Enter a real date, like 2027-03-31"},
+        }

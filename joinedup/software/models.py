@@ -311,6 +311,17 @@ class SupplierCommitment(BaseModel):
     def __str__(self):
         return self.description
 
+    @property
+    def overdue(self) -> bool:
+        """Due before today and not delivered (nor written off as not delivered)."""
+        from django.utils import timezone
+
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.status in (CommitmentStatus.PENDING, CommitmentStatus.LATE)
+        )
+
 
 class Metric(models.TextChoices):
     NAMED_USER = "named_user", "Named user"
@@ -363,6 +374,8 @@ class UsageSource(models.TextChoices):
     M365_ACTIVE_USER = "m365_active_user", "Microsoft 365 active user detail"
     LICENCE_EXPORT = "licence_export", "Microsoft 365 licence assignment export"
     ENTRA_SIGNIN = "entra_signin", "Entra sign-in log"
+    M365_APPS = "m365_apps", "Microsoft 365 Apps user detail"
+    GENERIC = "generic", "CSV file with chosen columns"
     MANUAL = "manual", "Entered by hand"
 
 
@@ -414,6 +427,8 @@ class ImportKind(models.TextChoices):
     M365_ACTIVE_USER = "m365_active_user", "Microsoft 365 active user detail (CSV)"
     LICENCE_EXPORT = "licence_export", "Licence assignment export (CSV)"
     ENTRA_SIGNIN = "entra_signin", "Entra sign-in log (CSV)"
+    M365_APPS = "m365_apps", "Microsoft 365 Apps user detail (CSV)"
+    GENERIC = "generic", "Any other usage file, choosing which column is which (CSV)"
 
 
 class ImportStatus(models.TextChoices):
@@ -435,6 +450,8 @@ class ImportBatch(BaseModel):
     )
     report_refresh_date = models.DateField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # For a file with chosen columns: {"person": "Email", "product": "System", "day": "Last used"}.
+    mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -442,3 +459,112 @@ class ImportBatch(BaseModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.filename}"
+
+
+# Reclaim and attestation workflows
+
+
+class ReclaimStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the owner"
+    KEPT = "kept", "Kept"
+    RECLAIMED = "reclaimed", "Reclaimed"
+
+
+class ReclaimRequest(BaseModel):
+    """A licence assigned to someone who has not used it: the service-area owner keeps it (with a
+    reason) or reclaims it."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="reclaim_requests")
+    person = models.CharField(max_length=254)
+    last_used = models.DateField(null=True, blank=True)
+    service_area = models.ForeignKey(
+        "councils.ServiceArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=ReclaimStatus.choices, default=ReclaimStatus.OPEN)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "product__name", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "product", "person"],
+                condition=Q(status="open"),
+                name="software_reclaim_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product} assigned to {self.person}"
+
+
+class AttestationCampaign(BaseModel):
+    """A yearly round asking each owner to confirm their systems are still needed and recorded right."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    due_date = models.DateField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["council", "year"], name="software_attestation_campaign_year")]
+
+    def __str__(self):
+        return f"Attestation {self.year}"
+
+
+class AttestationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the owner"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHANGES = "changes", "Changes needed"
+
+
+class Attestation(BaseModel):
+    """One owner's answer for one application in a campaign."""
+
+    campaign = models.ForeignKey(AttestationCampaign, on_delete=models.CASCADE, related_name="attestations")
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attestations")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=AttestationStatus.choices, default=AttestationStatus.PENDING)
+    still_needed = models.BooleanField(null=True)
+    owner_correct = models.BooleanField(null=True)
+    users_correct = models.BooleanField(null=True)
+    comment = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application__name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "application"], name="software_attestation_unique")]
+
+    def __str__(self):
+        return f"{self.application} ({self.campaign.year})"
+
+
+class CalendarFeedToken(BaseModel):
+    """A secret address for one person's renewal calendar feed: calendar programs cannot sign in.
+
+    Only a hash of the secret is kept; the person sees the address once, and can replace or remove it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

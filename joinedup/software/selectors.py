@@ -19,6 +19,7 @@ from joinedup.software.models import (
     ImportBatch,
     LgslService,
     Product,
+    SupplierCommitment,
     UsageDaily,
     add_months,
 )
@@ -78,6 +79,14 @@ def contract_get(*, council, pk) -> Contract:
         return Contract.objects.get(council=council, pk=pk)
     except (Contract.DoesNotExist, ValueError):
         raise Http404("No contract with that number at this council.") from None
+
+
+def commitment_get(*, council, contract, pk) -> SupplierCommitment:
+    """One commitment of one of the council's contracts; any other is 'not found'."""
+    try:
+        return SupplierCommitment.objects.get(council=council, contract=contract, pk=pk)
+    except (SupplierCommitment.DoesNotExist, ValueError):
+        raise Http404("No commitment with that number in this contract.") from None
 
 
 def import_batch_get(*, council, pk) -> ImportBatch:
@@ -424,4 +433,80 @@ def cyber_risk(*, council, today=None) -> CyberRisk:
             key=lambda a: (a.end_of_support, a.name),
         ),
         no_owner=[a for a in applications if not a.business_owner.strip()],
+    )
+
+
+# The partnership dashboard
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal | int
+    percent: int  # of the largest bar in its chart, for drawing
+
+
+def _bars(items) -> list[Bar]:
+    items = list(items)
+    top = max((value for _, value in items), default=0) or 1
+    return [Bar(label=label, value=value, percent=round(100 * value / top)) for label, value in items]
+
+
+@dataclass
+class Dashboard:
+    systems: int
+    yearly_spend: Decimal
+    reclaimable_saving: Decimal
+    duplicated_functions: int
+    functions_in_use: int
+    contracts_ending: dict  # {90: n, 180: n, 365: n}: contract ends within that many days
+    spend_by_council: list
+    saving_by_council: list
+    systems_by_council: list
+    spend_by_function: list
+    renewals_by_window: list
+
+
+def partnership_dashboard(*, partnership, councils, today=None) -> Dashboard:
+    """Totals across a partnership's councils, and the figures for its charts.
+
+    Yearly spend is the yearly value of contracts in force today; the reclaimable saving is the
+    licence position's yearly saving summed over products and councils.
+    """
+    today = _today(today)
+    systems = dict(
+        Application.objects.filter(council__in=councils)
+        .values_list("council")
+        .annotate(n=Count("id"))
+        .values_list("council", "n")
+    )
+    spend = defaultdict(Decimal)
+    for council_id, value in Contract.objects.filter(
+        council__in=councils, start_date__lte=today, end_date__gte=today
+    ).values_list("council", "annual_value"):
+        spend[council_id] += value
+    saving = {
+        c.pk: sum((p.yearly_saving for p in licence_position(council=c, today=today)), Decimal("0")) for c in councils
+    }
+    groups = partnership_duplication(partnership=partnership)
+    by_function = sorted(((str(g.category), g.yearly_cost) for g in groups), key=lambda item: (-item[1], item[0]))
+    ends = [e for e in renewal_calendar(councils=councils, today=today) if e.what == "end"]
+    ending = {days: sum(1 for e in ends if e.days_away <= days) for days in (90, 180, 365)}
+    windows = [
+        ("Within 90 days", sum(1 for e in ends if e.window == 90)),
+        ("91 to 180 days", sum(1 for e in ends if e.window == 180)),
+        ("181 to 365 days", sum(1 for e in ends if e.window == 365)),
+    ]
+    return Dashboard(
+        systems=sum(systems.values()),
+        yearly_spend=sum(spend.values(), Decimal("0")).quantize(PENNY, ROUND_HALF_UP),
+        reclaimable_saving=sum(saving.values(), Decimal("0")).quantize(PENNY, ROUND_HALF_UP),
+        duplicated_functions=sum(1 for g in groups if g.duplicated),
+        functions_in_use=len(groups),
+        contracts_ending=ending,
+        spend_by_council=_bars((c.name, spend.get(c.pk, Decimal("0"))) for c in councils),
+        saving_by_council=_bars((c.name, saving.get(c.pk, Decimal("0"))) for c in councils),
+        systems_by_council=_bars((c.name, systems.get(c.pk, 0)) for c in councils),
+        spend_by_function=_bars(by_function[:13]),
+        renewals_by_window=_bars(windows),
     )

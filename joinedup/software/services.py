@@ -12,12 +12,13 @@ import datetime
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from joinedup.accounts import permissions
 from joinedup.core.audit import audit_record, field_changes
-from joinedup.software.imports.readers import READERS
+from joinedup.software.imports.csvfile import ImportResult, decode
+from joinedup.software.imports.readers import READERS, file_headers
 from joinedup.software.models import (
     Application,
     Assignment,
@@ -345,6 +346,30 @@ def commitment_create(
 
 
 @transaction.atomic
+def commitment_update(*, actor, commitment: SupplierCommitment, source: str = "", **values) -> SupplierCommitment:
+    """Change a commitment's description, due date or delivery status."""
+    require_register_access(actor, commitment.council)
+    unknown = set(values) - {"description", "due_date", "status"}
+    if unknown:
+        raise TypeError(f"Unknown commitment fields: {', '.join(sorted(unknown))}")
+    changes = field_changes(commitment, values)
+    for name, value in values.items():
+        setattr(commitment, name, value)
+    _full_clean(commitment)
+    commitment.save()
+    if changes:
+        audit_record(
+            actor=actor,
+            action="software.commitment.update",
+            instance=commitment,
+            council=commitment.council,
+            changes=changes,
+            source=source,
+        )
+    return commitment
+
+
+@transaction.atomic
 def commitment_update_status(*, actor, commitment: SupplierCommitment, status: str, source: str = ""):
     require_register_access(actor, commitment.council)
     changes = field_changes(commitment, {"status": status})
@@ -424,9 +449,14 @@ class ImportFailed(Exception):
 BATCH_SIZE = 5000
 
 
-def import_check(*, council, kind: str, data: bytes):
-    """Read a file and say what importing it would do, writing nothing (the dry run)."""
-    result = READERS[kind](data, product_dictionary(council=council).prefetch_related("aliases"))
+def import_check(*, council, kind: str, data: bytes, options: dict | None = None):
+    """Read a file and say what importing it would do, writing nothing (the dry run).
+
+    `options` are what the person importing chose: the product a Microsoft 365 Apps report counts
+    (`{"product": id}`), or the columns of a generic file (see `readers.read_generic`).
+    """
+    dictionary = product_dictionary(council=council).prefetch_related("aliases")
+    result = READERS[kind](data, dictionary, **(options or {}))
     sha = hashlib.sha256(data).hexdigest()
     earlier = ImportBatch.objects.filter(council=council, kind=kind, sha256=sha, status=ImportStatus.IMPORTED).first()
     if earlier is not None:
@@ -452,27 +482,23 @@ def _write(council, kind, result):
         ]
         UsageDaily.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
         written = len(rows)
-    elif kind == ImportKind.ENTRA_SIGNIN:
+    elif kind == ImportKind.M365_APPS:
         rows = [
             UsageDaily(
                 council=council,
                 product_id=product_id,
                 person=person,
                 day=day,
-                events=events,
-                source=UsageSource.ENTRA_SIGNIN,
+                events=1,
+                source=UsageSource.M365_APPS,
             )
-            for (product_id, person, day), events in sorted(result.events.items())
+            for product_id, person, day in sorted(result.usage)
         ]
-        # A day found again in a later export takes the later count, so overlapping files add nothing twice.
-        UsageDaily.objects.bulk_create(
-            rows,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            update_fields=["events"],
-            unique_fields=["council", "product", "person", "day", "source"],
-        )
+        UsageDaily.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
         written = len(rows)
+    elif kind in (ImportKind.ENTRA_SIGNIN, ImportKind.GENERIC):
+        source = UsageSource.ENTRA_SIGNIN if kind == ImportKind.ENTRA_SIGNIN else UsageSource.GENERIC
+        written = _usage_upsert(council, source, result.events)
     elif kind == ImportKind.LICENCE_EXPORT:
         existing = {
             (product_id, person): (pk, source)
@@ -507,11 +533,44 @@ def _write(council, kind, result):
     return written
 
 
+def _usage_upsert(council, source, events: dict) -> int:
+    """Write {(product id, person, day): sign-ins} as daily usage. A day found again in a later
+    export takes the later count, so overlapping files add nothing twice.
+
+    Sign-in logs run to hundreds of thousands of person-days, so this is one prepared
+    INSERT ... ON CONFLICT run over batches of plain tuples (PostgreSQL and SQLite both have it),
+    not a model object per row. Rows go in key order, so two imports lock rows in the same order.
+    """
+    table = connection.ops.quote_name(UsageDaily._meta.db_table)
+    # The table name is the model's own, quoted; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} (council_id, product_id, person, day, events, source) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (council_id, product_id, person, day, source) DO UPDATE SET events = excluded.events"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    days = {}
+    rows = []
+    with connection.cursor() as cursor:
+        for (product_id, person, day), count in sorted(events.items()):
+            if day not in days:
+                days[day] = adapt(day)
+            rows.append((council.pk, product_id, person, days[day], count, source))
+            if len(rows) >= BATCH_SIZE:
+                cursor.executemany(sql, rows)
+                rows = []
+        if rows:
+            cursor.executemany(sql, rows)
+    return len(events)
+
+
 @transaction.atomic
-def import_file(*, actor, council, kind: str, data: bytes, filename: str, source: str = ""):
+def import_file(
+    *, actor, council, kind: str, data: bytes, filename: str, options: dict | None = None, source: str = ""
+):
     """Check and import a file in one go (management commands and tests). Raise ImportFailed on any problem."""
     require_register_access(actor, council)
-    result = import_check(council=council, kind=kind, data=data)
+    result = import_check(council=council, kind=kind, data=data, options=options)
     if not result.ok:
         raise ImportFailed(result)
     _write(council, kind, result)
@@ -524,6 +583,7 @@ def import_file(*, actor, council, kind: str, data: bytes, filename: str, source
         uploaded_by=actor,
         report_refresh_date=result.report_refresh_date,
         summary=result.summary(),
+        mapping=options or {},
     )
     audit_record(
         actor=actor,
@@ -537,14 +597,33 @@ def import_file(*, actor, council, kind: str, data: bytes, filename: str, source
 
 
 @transaction.atomic
-def import_upload(*, actor, council, kind: str, data: bytes, filename: str):
-    """Keep an uploaded file for confirmation if it has no problems; return (batch or None, result)."""
+def import_upload(*, actor, council, kind: str, data: bytes, filename: str, options: dict | None = None):
+    """Keep an uploaded file for confirmation if it has no problems; return (batch or None, result).
+
+    A generic file is kept as soon as it can be read as CSV with a header row: its columns are
+    chosen next (`import_map`), and only then is it checked row by row.
+    """
     require_register_access(actor, council)
     # Files checked but never confirmed are not kept for more than a day.
     ImportBatch.objects.filter(
         council=council, status=ImportStatus.PREVIEWED, created_at__lt=timezone.now() - datetime.timedelta(days=1)
     ).delete()
-    result = import_check(council=council, kind=kind, data=data)
+    if kind == ImportKind.GENERIC and not options:
+        result = ImportResult(kind=kind)
+        if decode(data, result) is not None and not file_headers(data):
+            result.error(1, "", "The file has no header row naming its columns.")
+        if not result.ok:
+            return None, result
+        batch = ImportBatch.objects.create(
+            council=council,
+            kind=kind,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            content=data,
+            uploaded_by=actor,
+        )
+        return batch, result
+    result = import_check(council=council, kind=kind, data=data, options=options)
     if not result.ok:
         return None, result
     batch = ImportBatch.objects.create(
@@ -556,8 +635,25 @@ def import_upload(*, actor, council, kind: str, data: bytes, filename: str):
         uploaded_by=actor,
         report_refresh_date=result.report_refresh_date,
         summary=result.summary(),
+        mapping=options or {},
     )
     return batch, result
+
+
+@transaction.atomic
+def import_map(*, actor, batch, mapping: dict):
+    """Check a kept generic file with the columns chosen; keep the choice if the file has no problems."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    council = batch.council
+    require_register_access(actor, council)
+    if batch.status == ImportStatus.IMPORTED:
+        raise ValidationError("This file has been imported already.")
+    result = import_check(council=council, kind=batch.kind, data=bytes(batch.content), options=mapping)
+    if result.ok:
+        batch.mapping = mapping
+        batch.summary = result.summary()
+        batch.save(update_fields=["mapping", "summary", "updated_at"])
+    return result
 
 
 @transaction.atomic
@@ -568,8 +664,10 @@ def import_confirm(*, actor, batch):
     require_register_access(actor, council)
     if batch.status == ImportStatus.IMPORTED:
         raise ValidationError("This file has been imported already.")
+    if batch.kind == ImportKind.GENERIC and not batch.mapping:
+        raise ValidationError("Choose which column is which before importing the file.")
     data = bytes(batch.content)
-    result = import_check(council=council, kind=batch.kind, data=data)
+    result = import_check(council=council, kind=batch.kind, data=data, options=batch.mapping)
     if not result.ok:
         raise ImportFailed(result)
     _write(council, batch.kind, result)

@@ -1,11 +1,13 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -13,17 +15,24 @@ from joinedup.accounts import permissions
 from joinedup.core.selectors import audit_history
 from joinedup.core.validation import add_to_form
 from joinedup.councils.models import Partnership
-from joinedup.councils.views import staff_council_from_path
-from joinedup.software import selectors, services
+from joinedup.councils.views import council_from_path, staff_council_from_path
+from joinedup.software import exports, selectors, services, workflows
 from joinedup.software.forms import (
     AliasForm,
     ApplicationForm,
+    AttestationForm,
+    CampaignForm,
+    CommitmentForm,
     ContractForm,
     EntitlementForm,
     ImportForm,
+    ImportMappingForm,
     ProductForm,
+    ReclaimDecisionForm,
+    ReclaimStartForm,
 )
-from joinedup.software.models import ImportStatus
+from joinedup.software.imports.readers import file_headers
+from joinedup.software.models import CalendarFeedToken, ImportKind, ImportStatus
 
 
 @login_required
@@ -244,6 +253,55 @@ def contract_edit(request, council_slug, pk=None):
 
 
 @login_required
+def commitments(request, council_slug, pk):
+    council = staff_council_from_path(request, council_slug)
+    contract = selectors.contract_get(council=council, pk=pk)
+    return render(
+        request,
+        "software/commitments.html",
+        {
+            "council": council,
+            "contract": contract,
+            "commitments": contract.commitments.all(),
+            "section": "contracts",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request, council_slug, pk, commitment_pk=None):
+    council = staff_council_from_path(request, council_slug)
+    contract = selectors.contract_get(council=council, pk=pk)
+    commitment = (
+        selectors.commitment_get(council=council, contract=contract, pk=commitment_pk) if commitment_pk else None
+    )
+    form = CommitmentForm(
+        request.POST or None,
+        instance=selectors.commitment_get(council=council, contract=contract, pk=commitment_pk)
+        if commitment_pk
+        else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if commitment is None:
+                services.commitment_create(actor=request.user, contract=contract, **values)
+            else:
+                services.commitment_update(actor=request.user, commitment=commitment, **values)
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"The commitment in contract {contract.reference} has been saved.")
+            return redirect("software:commitments", council_slug=council.slug, pk=contract.pk)
+    return render(
+        request,
+        "software/commitment_form.html",
+        {"council": council, "contract": contract, "form": form, "commitment": commitment},
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def entitlement_create(request, council_slug):
     council = staff_council_from_path(request, council_slug)
@@ -327,7 +385,9 @@ def risks(request, council_slug):
 @require_http_methods(["GET", "POST"])
 def import_upload(request, council_slug):
     council = staff_council_from_path(request, council_slug)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, products=selectors.product_dictionary(council=council)
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -337,7 +397,10 @@ def import_upload(request, council_slug):
             kind=form.cleaned_data["kind"],
             data=upload.read(),
             filename=upload.name,
+            options=form.options(),
         )
+        if batch is not None and batch.kind == ImportKind.GENERIC:
+            return redirect("software:import-mapping", council_slug=council.slug, pk=batch.pk)
         if batch is not None:
             return redirect("software:import-preview", council_slug=council.slug, pk=batch.pk)
         form.add_error(
@@ -360,9 +423,42 @@ def import_upload(request, council_slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def import_mapping(request, council_slug, pk):
+    council = staff_council_from_path(request, council_slug)
+    batch = selectors.import_batch_get(council=council, pk=pk)
+    if batch.kind != ImportKind.GENERIC or batch.status == ImportStatus.IMPORTED:
+        return redirect("software:import-preview", council_slug=council.slug, pk=batch.pk)
+    initial = batch.mapping or {}
+    form = ImportMappingForm(
+        request.POST or None,
+        initial=initial,
+        headers=file_headers(bytes(batch.content)),
+        products=selectors.product_dictionary(council=council),
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.import_map(actor=request.user, batch=batch, mapping=form.mapping())
+        if result.ok:
+            return redirect("software:import-preview", council_slug=council.slug, pk=batch.pk)
+        form.add_error(
+            None,
+            f"The file has {len(result.errors) + result.more_errors} problems with these columns. "
+            "Nothing has been imported. Choose the columns again, or correct the file and upload it again.",
+        )
+    return render(
+        request,
+        "software/import_mapping.html",
+        {"council": council, "batch": batch, "form": form, "result": result, "section": "import"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def import_preview(request, council_slug, pk):
     council = staff_council_from_path(request, council_slug)
     batch = selectors.import_batch_get(council=council, pk=pk)
+    if batch.kind == ImportKind.GENERIC and not batch.mapping and batch.status != ImportStatus.IMPORTED:
+        return redirect("software:import-mapping", council_slug=council.slug, pk=batch.pk)
     errors = []
     if request.method == "POST":
         if batch.status == ImportStatus.IMPORTED:
@@ -384,6 +480,230 @@ def import_preview(request, council_slug, pk):
             "summary": batch.summary,
             "errors": errors,
             "section": "import",
+        },
+    )
+
+
+# Reclaim and attestation
+
+
+@login_required
+def workflow_list(request, council_slug):
+    council = staff_council_from_path(request, council_slug)
+    mine = request.GET.get("mine") == "on"
+    return render(
+        request,
+        "software/workflows.html",
+        {
+            "council": council,
+            "section": "workflows",
+            "mine": mine,
+            **workflows.workflow_items(council=council, user=request.user if mine else None),
+            "reclaim_form": ReclaimStartForm(products=selectors.product_dictionary(council=council)),
+            "campaign_form": CampaignForm(initial={"year": timezone.localdate().year}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reclaim_start(request, council_slug):
+    council = staff_council_from_path(request, council_slug)
+    form = ReclaimStartForm(request.POST or None, products=selectors.product_dictionary(council=council))
+    if request.method == "POST" and form.is_valid():
+        product = form.cleaned_data["product"]
+        try:
+            created = workflows.reclaim_requests_create(actor=request.user, council=council, product=product)
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            if created:
+                owner = created[0].owner
+                who = owner.get_full_name() or owner.email if owner else "the council's staff (no owner is recorded)"
+                messages.success(request, f"{len(created)} unused {product.name} licences have been sent to {who}.")
+            else:
+                messages.info(request, f"No {product.name} licences are unused, or their owner has been asked already.")
+            return redirect("software:workflows", council_slug=council.slug)
+    return render(
+        request,
+        "software/form.html",
+        {
+            "council": council,
+            "form": form,
+            "title": "Ask the owner about unused licences",
+            "button": "Send to the owner",
+            "back": "software:workflows",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reclaim_decide(request, council_slug, pk):
+    council = staff_council_from_path(request, council_slug)
+    item = workflows.reclaim_get(council=council, pk=pk)
+    if not workflows.can_decide(request.user, item):
+        raise PermissionDenied("Only the owner asked, or the partnership's officers, can answer this.")
+    form = ReclaimDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflows.reclaim_decide(
+                actor=request.user,
+                request=item,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"Your decision on {item.product.name} for {item.person} has been saved.")
+            return redirect("software:workflows", council_slug=council.slug)
+    return render(
+        request,
+        "software/workflow_decide.html",
+        {"council": council, "form": form, "item": item, "kind": "reclaim"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_start(request, council_slug):
+    council = staff_council_from_path(request, council_slug)
+    form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = workflows.attestation_campaign_start(actor=request.user, council=council, **form.cleaned_data)
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"The {campaign.year} attestation has started: owners have been asked.")
+            return redirect("software:workflows", council_slug=council.slug)
+    return render(
+        request,
+        "software/form.html",
+        {
+            "council": council,
+            "form": form,
+            "title": "Start the yearly attestation",
+            "button": "Ask the owners",
+            "back": "software:workflows",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attestation_answer(request, council_slug, pk):
+    council = staff_council_from_path(request, council_slug)
+    item = workflows.attestation_get(council=council, pk=pk)
+    if not workflows.can_decide(request.user, item):
+        raise PermissionDenied("Only the owner asked, or the partnership's officers, can answer this.")
+    form = AttestationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflows.attestation_answer(
+                actor=request.user,
+                attestation=item,
+                still_needed=data["still_needed"] == "yes",
+                owner_correct=data["owner_correct"] == "yes",
+                users_correct=data["users_correct"] == "yes",
+                comment=data["comment"],
+            )
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"Your answer for {item.application.name} has been saved.")
+            return redirect("software:workflows", council_slug=council.slug)
+    return render(
+        request,
+        "software/workflow_decide.html",
+        {"council": council, "form": form, "item": item, "kind": "attestation"},
+    )
+
+
+# Downloads and the calendar feed
+
+
+def _download(table, fmt, filename):
+    title, columns, rows = table
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(title, columns, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.csv_bytes(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate()}.{fmt}"'
+    return response
+
+
+@login_required
+def export(request, council_slug, table, fmt):
+    council = staff_council_from_path(request, council_slug)
+    if table not in exports.COUNCIL_TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("There is no such download.")
+    return _download(exports.COUNCIL_TABLES[table](council), fmt, f"{council.slug}-{table}")
+
+
+def _feed_user(request):
+    """The signed-in person, or the owner of the secret feed address (calendar programs cannot sign in)."""
+    if request.user.is_authenticated:
+        return request.user
+    user = exports.feed_token_user(request.GET.get("token", ""))
+    if user is None:
+        return None
+    # The address was made after two-factor sign-in, and is secret: it stands in for the second factor.
+    user.is_verified = lambda: True
+    return user
+
+
+def _ical_response(body):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def renewals_ical(request, council_slug):
+    council = council_from_path(request, council_slug)
+    user = _feed_user(request)
+    if user is None:
+        return HttpResponse("Sign in, or use your secret calendar address.", status=401, content_type="text/plain")
+    if not permissions.can_view_staff_pages(user, council):
+        raise PermissionDenied("Only this council's staff can see its renewals.")
+    events = selectors.renewal_calendar(councils=council)
+    return _ical_response(exports.renewal_ical(events=events, name=f"{council.name}: software renewals"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_feed(request, council_slug):
+    council = staff_council_from_path(request, council_slug)
+    token = None
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            if exports.feed_token_remove(user=request.user):
+                messages.success(request, "Your calendar address has been removed. Calendars using it stop updating.")
+            return redirect("software:calendar-feed", council_slug=council.slug)
+        token = exports.feed_token_create(user=request.user)
+    has_token = token is not None or CalendarFeedToken.objects.filter(user=request.user).exists()
+    address = settings.SITE_URL + reverse("software:renewals-ical", kwargs={"council_slug": council.slug})
+    partnership_address = (
+        settings.SITE_URL
+        + reverse("software_partnership:renewals-ical", kwargs={"partnership_slug": council.partnership.slug})
+        if council.partnership and permissions.can_manage_council(request.user, council)
+        else None
+    )
+    return render(
+        request,
+        "software/calendar_feed.html",
+        {
+            "council": council,
+            "section": "renewals",
+            "token": token,
+            "has_token": has_token,
+            "address": address,
+            "partnership_address": partnership_address,
         },
     )
 
@@ -422,5 +742,46 @@ def partnership_overview(request, partnership_slug):
             "by": by,
             "duplicated": [group for group in groups if group.duplicated],
             "events": selectors.renewal_calendar(councils=councils),
+        },
+    )
+
+
+@login_required
+def partnership_export(request, partnership_slug, table, fmt):
+    partnership, councils = _partnership_for_officer(request, partnership_slug)
+    if table not in exports.PARTNERSHIP_TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("There is no such download.")
+    if table == "duplication":
+        by = "service" if request.GET.get("by") == "service" else "function"
+        data = exports._duplication(partnership, councils, by=by)
+    else:
+        data = exports.PARTNERSHIP_TABLES[table](partnership, councils)
+    return _download(data, fmt, f"{partnership.slug}-{table}")
+
+
+def partnership_renewals_ical(request, partnership_slug):
+    try:
+        partnership = Partnership.objects.get(slug=partnership_slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No partnership with that address.") from None
+    user = _feed_user(request)
+    if user is None:
+        return HttpResponse("Sign in, or use your secret calendar address.", status=401, content_type="text/plain")
+    request.user = user
+    partnership, councils = _partnership_for_officer(request, partnership_slug)
+    events = selectors.renewal_calendar(councils=councils)
+    return _ical_response(exports.renewal_ical(events=events, name=f"{partnership.name}: software renewals"))
+
+
+@login_required
+def partnership_dashboard(request, partnership_slug):
+    partnership, councils = _partnership_for_officer(request, partnership_slug)
+    return render(
+        request,
+        "software/dashboard.html",
+        {
+            "partnership": partnership,
+            "councils": councils,
+            "dashboard": selectors.partnership_dashboard(partnership=partnership, councils=councils),
         },
     )

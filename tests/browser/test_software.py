@@ -121,3 +121,79 @@ def test_other_councils_staff_are_refused(page, demo):
     sign_in(page, "wiltshire.staff@example.org", "/wiltshire/staff/software/")
     response = page.goto(f"{BASE}/")
     assert response is not None and response.status == 403
+
+
+def test_reclaim_and_attestation_pages_are_accessible(page, axe, demo):
+    from joinedup.software.models import Attestation, ReclaimRequest
+
+    sign_in(page, "partnership@example.org", f"{BASE}/reclaim-and-attest/")
+    expect(page.locator("h1")).to_have_text("Reclaim and attestation")
+    axe(page)
+    page.get_by_label("Which product?").select_option(label="Office 365 E3")
+    page.get_by_role("button", name="Ask the owner about unused licences").click()
+    expect(page.locator("h1")).to_have_text("Reclaim and attestation")
+    axe(page)
+    page.get_by_role("button", name="Ask the owners").click()  # no date given
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+    page.get_by_label("Owners answer by").fill("2099-01-31")
+    page.get_by_role("button", name="Ask the owners").click()
+    expect(page.locator("h1")).to_have_text("Reclaim and attestation")
+    request = ReclaimRequest.objects.filter(council=demo).first()
+    assert request is not None, "the demo has unused Office 365 E3 licences"
+    open_page(page, f"{BASE}/reclaim-and-attest/reclaim/{request.pk}/", f"Keep or reclaim {request.product.name}")
+    page.get_by_label("Keep it").check()
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+    attestation = Attestation.objects.filter(council=demo).first()
+    open_page(
+        page, f"{BASE}/reclaim-and-attest/attestation/{attestation.pk}/", f"Confirm {attestation.application.name}"
+    )
+    axe(page)
+
+
+def test_commitments_calendar_and_generic_import_pages_are_accessible(page, axe, demo, tmp_path):
+    from joinedup.software.models import Contract
+
+    contract = Contract.objects.filter(council=demo).first()
+    sign_in(page, "staff@example.org", f"{BASE}/contracts/{contract.pk}/commitments/")
+    expect(page.locator("h1")).to_have_text("Supplier commitments")
+    axe(page)
+    open_page(page, f"{BASE}/contracts/{contract.pk}/commitments/new/", "Add a commitment")
+    page.get_by_role("button", name="Save commitment").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+    open_page(page, f"{BASE}/renewals/calendar/", "Renewals in your calendar")
+    page.get_by_role("button", name="Make my calendar address").click()
+    expect(page.locator("code").first).to_contain_text("renewals.ics?token=")
+    axe(page)
+    page.goto(f"{BASE}/imports/")
+    usage = tmp_path / "usage.csv"
+    usage.write_text("Email,Used on\nann@boston.example.org,20/11/2026\n")
+    page.get_by_label("Any other usage file, choosing which column is which (CSV)").check()
+    page.get_by_label("Upload a file").set_input_files(str(usage))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("h1")).to_have_text("Choose which column is which")
+    axe(page)
+    page.get_by_label("Which column names the person?").select_option("Email")
+    page.get_by_label("Which column has the date they used it?").select_option("Used on")
+    page.get_by_label("Year first: 2026-11-20 (ISO 8601)").check()
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+    page.get_by_label("Day first, as in the UK: 20/11/2026").check()
+    page.get_by_label("Or, if the whole file is about one product, which product?").select_option(label="Power BI Pro")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("h1")).to_have_text("Check the file before importing it")
+    axe(page)
+
+
+def test_dashboard_is_accessible_and_needs_no_javascript(page, no_js_page, axe, demo):
+    path = f"/partnerships/{demo.partnership.slug}/software/dashboard/"
+    sign_in(page, "partnership@example.org", path)
+    expect(page.locator("h1")).to_have_text("Software dashboard")
+    expect(page.get_by_role("table", name="Yearly spend by council")).to_be_visible()
+    axe(page)
+    sign_in(no_js_page, "partnership@example.org", path)
+    expect(no_js_page.get_by_role("table", name="Yearly spend by council")).to_be_visible()

@@ -1,5 +1,6 @@
 """Reading a CSV file the way people and Microsoft really write them."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -77,8 +78,23 @@ class Column:
     required: bool = True
 
 
-def decode(data: bytes, result: ImportResult) -> str | None:
-    if not data or not data.strip():
+def _is_utf8(data: bytes) -> bool:
+    """Check the whole file is UTF-8 without making a text copy of it (files can be hundreds of MB)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    chunk = 1 << 20
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(view[start : start + chunk], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode(data: bytes, result: ImportResult):
+    """Return the file as a text stream (decoded as it is read), or None with the problem in `result`."""
+    if not data or (not data[:4096].strip() and not data.strip()):
         result.error(None, "", "The file is empty.")
         return None
     head = data[:4096]
@@ -90,17 +106,29 @@ def decode(data: bytes, result: ImportResult) -> str | None:
             "Save or export it as CSV (comma-separated values) and upload that.",
         )
         return None
+    if _is_utf8(data):
+        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
+        data.decode("cp1252")
     except UnicodeDecodeError:
         result.error(None, "", "The file's text cannot be read. Save it as CSV UTF-8 and try again.")
         return None
     result.warnings.append("The file is not UTF-8; it was read as Windows-1252 text.")
-    return text
+    return io.TextIOWrapper(io.BytesIO(data), encoding="cp1252", newline="")
+
+
+def find_columns(header: list[str], columns: dict[str, Column]) -> dict[str, int]:
+    """{column key: position} for the columns found in a header row, matched by name."""
+    positions = {}
+    for index, name in enumerate(header):
+        positions.setdefault(header_key(name), index)  # a duplicated header: the first one counts
+    found = {}
+    for key, column in columns.items():
+        for candidate in (column.name, *column.aliases):
+            if header_key(candidate) in positions:
+                found[key] = positions[header_key(candidate)]
+                break
+    return found
 
 
 def read_rows(data: bytes, columns: dict[str, Column], result: ImportResult):
@@ -112,7 +140,7 @@ def read_rows(data: bytes, columns: dict[str, Column], result: ImportResult):
     text = decode(data, result)
     if text is None:
         return
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -121,15 +149,7 @@ def read_rows(data: bytes, columns: dict[str, Column], result: ImportResult):
     except csv.Error as error:
         result.error(1, "", f"The header row cannot be read as CSV ({error}).")
         return
-    positions = {}
-    for index, name in enumerate(header):
-        positions.setdefault(header_key(name), index)  # a duplicated header: the first one counts
-    found = {}
-    for key, column in columns.items():
-        for candidate in (column.name, *column.aliases):
-            if header_key(candidate) in positions:
-                found[key] = positions[header_key(candidate)]
-                break
+    found = find_columns(header, columns)
     missing = [column.name for key, column in columns.items() if column.required and key not in found]
     if missing:
         listed = ", ".join(f"'{name.strip()}'" for name in header[:30]) or "none"

@@ -1,8 +1,22 @@
 """Readers for each kind of import. Each returns an ImportResult and writes nothing."""
 
+import csv
+import datetime
+import re
+import tempfile
 from collections import defaultdict
 
-from joinedup.software.imports.csvfile import Column, ImportResult, is_concealed, parse_bool, parse_date, read_rows
+from joinedup.software.imports.csvfile import (
+    Column,
+    ImportResult,
+    decode,
+    find_columns,
+    header_key,
+    is_concealed,
+    parse_bool,
+    parse_date,
+    read_rows,
+)
 from joinedup.software.models import ImportKind, normalise_name
 
 WORKLOADS = {
@@ -38,12 +52,16 @@ class ProductLookup:
             for alias in product.aliases.all():
                 self.names[alias.key] = product
         self.unknown = {}  # name -> (first row, count)
+        self._seen = {}  # name as written -> product or None (names repeat on every row)
 
-    def find(self, name, row):
-        product = self.names.get(normalise_name(name))
+    def find(self, name, row, times=1):
+        try:
+            product = self._seen[name]
+        except KeyError:
+            product = self._seen[name] = self.names.get(normalise_name(name))
         if product is None:
             first, count = self.unknown.get(name, (row, 0))
-            self.unknown[name] = (first, count + 1)
+            self.unknown[name] = (first, count + times)
         return product
 
     def report(self, result: ImportResult, column: str):
@@ -164,13 +182,127 @@ ENTRA_SIGNIN_COLUMNS = {
 }
 
 
-def read_entra_signins(data: bytes, dictionary) -> ImportResult:
+# The same as csvfile._ISO_DATE, for DuckDB (RE2).
+_ISO_DATE_RE2 = r"(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
+
+
+def _entra_groups_duckdb(data: bytes):
+    """Sign-ins grouped by (user name, application, day, status, error code) with their number,
+    read by DuckDB, as written in the file (not yet stripped or lower-cased); or None.
+
+    None means "read it row by row instead": DuckDB is not installed, the file is not plain
+    UTF-8, a column is missing, or any row has a problem (a malformed row, a blank line, a date
+    that is not ISO 8601). The row-by-row reader then reports each problem by row and column, so
+    both ways give the same answer for a good file and the row-by-row one explains a bad one.
+    """
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    scratch = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
+    text = decode(data, scratch)
+    if text is None or scratch.warnings:
+        return None
+    try:
+        header = next(csv.reader(text))
+    except (StopIteration, csv.Error):
+        return None
+    found = find_columns(header, ENTRA_SIGNIN_COLUMNS)
+    if any(key not in found for key in ("date", "person", "application")):
+        return None
+
+    def column(key):
+        return f"coalesce(c{found[key]}, '')" if key in found else "''"
+
+    names = {f"c{index}": "VARCHAR" for index in range(len(header))}
+    query = f"""
+        SELECT {column("person")}, {column("application")}, substr(trim({column("date")}), 1, 10),
+               {column("status")}, {column("error_code")}, count(*),
+               bool_and(regexp_full_match(trim({column("date")}), '{_ISO_DATE_RE2}')
+                        AND try_cast(substr(trim({column("date")}), 1, 10) AS DATE) IS NOT NULL)
+        FROM read_csv(?, columns = {names!r}, header = true, auto_detect = false, delim = ',', quote = '"',
+                      escape = '"', strict_mode = true, null_padding = false, ignore_errors = false)
+        GROUP BY ALL
+    """  # noqa: S608 (column names are made here from positions; the file is a parameter)
+    with tempfile.NamedTemporaryFile(suffix=".csv") as file:
+        file.write(data)
+        file.flush()
+        try:
+            connection = duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
+            try:
+                connection.execute("SET enable_progress_bar = false")
+                groups = connection.execute(query, [file.name]).fetchall()
+            finally:
+                connection.close()
+        except duckdb.Error:
+            return None
+    if not groups or not all(group[6] for group in groups):
+        return None
+    return groups
+
+
+def _read_entra_groups(groups, dictionary) -> ImportResult | None:
+    """The import of DuckDB's groups, counted exactly as the row-by-row reader counts rows."""
+    result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
+    lookup = ProductLookup(dictionary)
+    counts = defaultdict(int)
+    people = set()
+    products_people = defaultdict(set)
+    days = {}
+    for person, application, day, status, error_code, number, _ in groups:
+        result.rows += number
+        status = status.strip().casefold()
+        if (status and status != "success") or error_code.strip() not in ("", "0"):
+            result.skipped += number
+            continue
+        person = person.strip().lower()
+        if not person:
+            return None  # the row-by-row reader says which rows
+        product = lookup.find(application.strip(), None, number)
+        if product is None:
+            result.skipped += number
+            continue
+        if day not in days:
+            days[day] = datetime.date.fromisoformat(day)
+        people.add(person)
+        products_people[product.name].add(person)
+        counts[(product.pk, person, days[day])] += number
+    return _entra_finish(result, lookup, counts, people, products_people)
+
+
+def _entra_finish(result, lookup, counts, people, products_people) -> ImportResult:
+    if lookup.unknown:
+        names = sorted(lookup.unknown, key=lambda name: -lookup.unknown[name][1])
+        listed = ", ".join(f"{name} ({lookup.unknown[name][1]})" for name in names[:15])
+        more = f" and {len(names) - 15} more" if len(names) > 15 else ""
+        result.warnings.append(
+            f"Sign-ins to {len(names)} applications that are not in the product dictionary were left out: "
+            f"{listed}{more}. Add an alias to count one."
+        )
+    result.usage = set(counts)
+    result.events = dict(counts)
+    result.people = len(people)
+    result.products = {name: len(persons) for name, persons in products_people.items()}
+    return result
+
+
+def read_entra_signins(data: bytes, dictionary, *, fast: bool = True) -> ImportResult:
     """An Entra sign-in log export (interactive or non-interactive): one row per sign-in.
 
     Successful sign-ins are counted per person, product and day. Sign-ins to applications that
     are not in the dictionary are left out with a warning, since the log covers every application
     in the tenant (Microsoft's own included), not only those the council licenses.
+
+    Logs run to millions of rows, so DuckDB (where installed) reads and groups the file first;
+    a file it finds any problem in is read row by row, which reports each problem.
     """
+    if fast:
+        groups = _entra_groups_duckdb(data)
+        if groups is not None:
+            dictionary = list(dictionary)
+            result = _read_entra_groups(groups, dictionary)
+            if result is not None:
+                return result
     result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
     lookup = ProductLookup(dictionary)
     counts = defaultdict(int)
@@ -201,13 +333,191 @@ def read_entra_signins(data: bytes, dictionary) -> ImportResult:
         people.add(person)
         products_people[product.name].add(person)
         counts[(product.pk, person, day)] += 1
-    if lookup.unknown:
-        names = sorted(lookup.unknown, key=lambda name: -lookup.unknown[name][1])
-        listed = ", ".join(f"{name} ({lookup.unknown[name][1]})" for name in names[:15])
-        more = f" and {len(names) - 15} more" if len(names) > 15 else ""
+    return _entra_finish(result, lookup, counts, people, products_people)
+
+
+M365_APPS_COLUMNS = {
+    "refresh": Column("Report Refresh Date"),
+    "person": Column("User Principal Name"),
+    "activity": Column("Last Activity Date"),
+    "period": Column("Report Period", required=False),
+    "windows": Column("Windows", required=False),
+    "mac": Column("Mac", required=False),
+    "mobile": Column("Mobile", required=False),
+    "web": Column("Web", required=False),
+}
+
+
+def _chosen_product(dictionary, product_id, result):
+    product = next((p for p in dictionary if p.pk == product_id), None) if product_id else None
+    if product is None:
+        result.error(None, "", "Choose which product in the dictionary this report counts the use of.")
+    return product
+
+
+def read_m365_apps(data: bytes, dictionary, *, product=None) -> ImportResult:
+    """The Microsoft 365 Apps user detail report: one row per user, with their last activity date
+    and the platforms (Windows, Mac, mobile, web) they used the apps on in the report period.
+
+    Each person's use is recorded as one day of use of the chosen product (`product`, its id) on
+    their last activity date. People with no activity add no usage. People who used the apps only
+    on the web or mobile are counted in a warning: a licence without the desktop apps may do.
+    """
+    result = ImportResult(kind=ImportKind.M365_APPS)
+    chosen = _chosen_product(dictionary, product, result)
+    if chosen is None:
+        return result
+    people = set()
+    active = set()
+    web_only = 0
+    concealed = 0
+    for row, values in read_rows(data, M365_APPS_COLUMNS, result):
+        try:
+            refresh = parse_date(values["refresh"])
+        except ValueError as error:
+            result.error(row, "Report Refresh Date", str(error))
+            refresh = None
+        if refresh and (result.report_refresh_date is None or refresh > result.report_refresh_date):
+            result.report_refresh_date = refresh
+        person = values["person"].lower()
+        if not person:
+            result.error(row, "User Principal Name", "The user principal name is empty.")
+            continue
+        try:
+            day = parse_date(values["activity"])
+        except ValueError as error:
+            result.error(row, "Last Activity Date", str(error))
+            continue
+        if is_concealed(person):
+            concealed += 1
+        people.add(person)
+        if day is None:
+            continue
+        active.add(person)
+        result.usage.add((chosen.pk, person, day))
+        desktop = parse_bool(values.get("windows", "")) or parse_bool(values.get("mac", ""))
+        other = parse_bool(values.get("web", "")) or parse_bool(values.get("mobile", ""))
+        if other and not desktop and ("windows" in values or "mac" in values):
+            web_only += 1
+    result.people = len(people)
+    result.products = {chosen.name: len(active)} if active else {}
+    if web_only:
         result.warnings.append(
-            f"Sign-ins to {len(names)} applications that are not in the product dictionary were left out: "
-            f"{listed}{more}. Add an alias to count one."
+            f"{web_only} people used the apps only on the web or on mobile devices in the report period: "
+            "a licence without the desktop apps (such as Microsoft 365 F3) may be enough for them."
+        )
+    if concealed:
+        result.warnings.append(
+            f"{concealed} user names are concealed (hashed) in this report, so their usage cannot be matched to "
+            "licence assignments. To show real names, a Microsoft 365 administrator turns off 'Display concealed "
+            "user, group, and site names in all reports' (with the agreement of the council's data protection officer)."
+        )
+    return result
+
+
+DATE_FORMATS = {
+    "iso": "Year first: 2026-11-20 (ISO 8601)",
+    "dmy": "Day first, as in the UK: 20/11/2026",
+    "mdy": "Month first, as in the United States: 11/20/2026",
+}
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T].*)?$")
+
+
+def parse_date_as(value: str, date_format: str) -> datetime.date | None:
+    """Read a date in the format the person importing chose (they say which way round it is)."""
+    if date_format == "iso":
+        return parse_date(value)
+    value = value.strip()
+    if not value:
+        return None
+    match = _DAY_FIRST.match(value)
+    example = "20/11/2026" if date_format == "dmy" else "11/20/2026"
+    if not match:
+        raise ValueError(f"'{value}' is not a date like {example}.")
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    day, month = (first, second) if date_format == "dmy" else (second, first)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date when read like {example}.") from None
+
+
+def read_generic(
+    data: bytes,
+    dictionary,
+    *,
+    person: str = "",
+    day: str = "",
+    product_column: str = "",
+    product=None,
+    events: str = "",
+    date_format: str = "iso",
+) -> ImportResult:
+    """Any usage file, with the columns the person importing chose: who (`person`), when (`day`),
+    which product (a `product_column` naming it, or one `product` for the whole file), and
+    optionally how many times that day (`events`; otherwise each row counts once).
+
+    Use is counted per person, product and day. Names in the product column must be in the
+    dictionary (by name or alias), as for the Microsoft exports.
+    """
+    result = ImportResult(kind=ImportKind.GENERIC)
+    if not person or not day:
+        result.error(None, "", "Choose the columns for the person and the date.")
+        return result
+    if date_format not in DATE_FORMATS:
+        result.error(None, "", "Choose how the dates are written.")
+        return result
+    chosen = None
+    if not product_column:
+        chosen = _chosen_product(dictionary, product, result)
+        if chosen is None:
+            return result
+    columns = {"person": Column(person), "day": Column(day)}
+    if product_column:
+        columns["product"] = Column(product_column)
+    if events:
+        columns["events"] = Column(events)
+    lookup = ProductLookup(dictionary)
+    counts = defaultdict(int)
+    people = set()
+    products_people = defaultdict(set)
+    concealed = 0
+    for row, values in read_rows(data, columns, result):
+        who = values["person"].lower()
+        if not who:
+            result.error(row, person, "The person is empty.")
+            continue
+        try:
+            when = parse_date_as(values["day"], date_format)
+        except ValueError as error:
+            result.error(row, day, str(error))
+            continue
+        if when is None:
+            result.error(row, day, "The date is empty.")
+            continue
+        times = 1
+        if events:
+            text = values["events"].replace(",", "")
+            if not text.isdigit():
+                result.error(row, events, f"'{values['events']}' is not a whole number of times.")
+                continue
+            times = int(text)
+        found = lookup.find(values["product"], row) if product_column else chosen
+        if found is None:
+            continue
+        if is_concealed(who):
+            concealed += 1
+        people.add(who)
+        if times == 0:
+            continue
+        products_people[found.name].add(who)
+        counts[(found.pk, who, when)] += times
+    if product_column:
+        lookup.report(result, product_column)
+    if concealed:
+        result.warnings.append(
+            f"{concealed} rows have a concealed (hashed) user name, so their usage cannot be matched to "
+            "licence assignments."
         )
     result.usage = set(counts)
     result.events = dict(counts)
@@ -216,8 +526,29 @@ def read_entra_signins(data: bytes, dictionary) -> ImportResult:
     return result
 
 
+def file_headers(data: bytes) -> list[str]:
+    """The distinct column names in a file's header row, as written (a repeated name once)."""
+    scratch = ImportResult(kind=ImportKind.GENERIC)
+    text = decode(data, scratch)
+    if text is None:
+        return []
+    try:
+        header = next(csv.reader(text))
+    except (StopIteration, csv.Error):
+        return []
+    seen, names = set(), []
+    for name in header:
+        key = header_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            names.append(name.replace("\ufeff", "").strip())
+    return names
+
+
 READERS = {
     ImportKind.M365_ACTIVE_USER: read_m365_active_user,
     ImportKind.LICENCE_EXPORT: read_licence_export,
     ImportKind.ENTRA_SIGNIN: read_entra_signins,
+    ImportKind.M365_APPS: read_m365_apps,
+    ImportKind.GENERIC: read_generic,
 }

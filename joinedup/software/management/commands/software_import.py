@@ -1,10 +1,12 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from joinedup.councils.models import Council
 from joinedup.software import services
-from joinedup.software.models import ImportKind
+from joinedup.software.models import ImportKind, normalise_name
+from joinedup.software.selectors import product_dictionary
 
 
 class Command(BaseCommand):
@@ -15,17 +17,44 @@ class Command(BaseCommand):
         parser.add_argument("--council", required=True, help="The council's slug, like boston.")
         parser.add_argument("--kind", required=True, choices=list(ImportKind.values))
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; import nothing.")
+        parser.add_argument("--product", default="", help="m365_apps, or generic with one product: its name or alias.")
+        parser.add_argument("--person-column", default="", help="generic: the column naming the person.")
+        parser.add_argument("--date-column", default="", help="generic: the column with the date.")
+        parser.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="generic.")
+        parser.add_argument("--product-column", default="", help="generic: the column naming the product.")
+        parser.add_argument("--events-column", default="", help="generic: the column counting uses that day.")
+
+    def _options(self, council, kind, options):
+        product = None
+        if options["product"]:
+            key = normalise_name(options["product"])
+            product = product_dictionary(council=council).filter(Q(key=key) | Q(aliases__key=key)).distinct().first()
+            if product is None:
+                raise CommandError(f"'{options['product']}' is not in the council's product dictionary.")
+        if kind == ImportKind.M365_APPS:
+            return {"product": product.pk if product else None}
+        if kind == ImportKind.GENERIC:
+            return {
+                "person": options["person_column"],
+                "day": options["date_column"],
+                "date_format": options["date_format"],
+                "product_column": options["product_column"],
+                "product": product.pk if product else None,
+                "events": options["events_column"],
+            }
+        return None
 
     def handle(self, *args, path, council, kind, dry_run, **options):
         council_obj = Council.objects.filter(slug=council).first()
         if council_obj is None:
             raise CommandError(f"No council with the slug '{council}'.")
+        reader_options = self._options(council_obj, kind, options)
         try:
             data = Path(path).read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
         if dry_run:
-            result = services.import_check(council=council_obj, kind=kind, data=data)
+            result = services.import_check(council=council_obj, kind=kind, data=data, options=reader_options)
         else:
             try:
                 _, result = services.import_file(
@@ -34,6 +63,7 @@ class Command(BaseCommand):
                     kind=kind,
                     data=data,
                     filename=Path(path).name,
+                    options=reader_options,
                     source="software_import",
                 )
             except services.ImportFailed as failure:
