@@ -1,0 +1,290 @@
+"""
+Every read of the portfolio. Each selector takes the council (or partnership) and the user, and
+gives 404 for what the user may not see, so a page can never show another council's proposals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from joinedup.portfolio import rules
+from joinedup.portfolio.appraisal import AppraisalError, YearFlow, appraise, optimism_bias_for
+from joinedup.portfolio.models import (
+    ROADMAP_STAGES,
+    SCORE_MAX,
+    BusinessCase,
+    Challenge,
+    Option,
+    OptionKind,
+    Proposal,
+    Score,
+    Stage,
+    StrategicObjective,
+)
+from joinedup.portfolio.prioritisation import Candidate, select_within_budget, weighted_score
+from joinedup.portfolio.services import current_weight_set, strategy_owner
+
+
+def require_view(user, council):
+    if not rules.can_view_portfolio(user, council):
+        raise PermissionDenied("Only this council's staff and members can see its portfolio.")
+
+
+def objectives(*, council) -> QuerySet[StrategicObjective]:
+    return StrategicObjective.objects.filter(**strategy_owner(council), is_active=True)
+
+
+def proposal_list(*, user, council, stage=None) -> QuerySet[Proposal]:
+    require_view(user, council)
+    qs = Proposal.objects.filter(council=council).select_related("owner").prefetch_related("objectives")
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs
+
+
+def proposal_get(*, user, council, pk) -> Proposal:
+    require_view(user, council)
+    try:
+        return (
+            Proposal.objects.select_related("council", "owner", "proposed_by")
+            .prefetch_related("objectives", "councils", "related_applications__product", "depends_on")
+            .get(council=council, pk=pk)
+        )
+    except Proposal.DoesNotExist:
+        raise Http404("No proposal with that number.") from None
+
+
+def case_get(*, user, proposal, pk) -> BusinessCase:
+    try:
+        return proposal.business_cases.select_related("discount_schedule").get(pk=pk)
+    except BusinessCase.DoesNotExist:
+        raise Http404("No business case with that number.") from None
+
+
+def option_get(*, case, pk) -> Option:
+    try:
+        return case.options.get(pk=pk)
+    except Option.DoesNotExist:
+        raise Http404("No option with that number.") from None
+
+
+def challenge_get(*, proposal, pk) -> Challenge:
+    try:
+        return proposal.challenges.get(pk=pk)
+    except Challenge.DoesNotExist:
+        raise Http404("No question with that number.") from None
+
+
+def same_function_suggestions(*, proposal) -> list:
+    """Systems in partner councils that do the same job as the systems the proposal relates to,
+    so the partnership can reuse one before buying another. A candidate must share an ESD
+    function; ESD's top-level functions are broad, so when some candidates also share an LGSL
+    service, the application's name or its service area, only those are shown, closest first."""
+    from joinedup.software.models import Application, normalise_name
+
+    if not proposal.council.partnership_id:
+        return []
+    related = list(
+        proposal.related_applications.select_related("product", "service_area").prefetch_related(
+            "product__functions", "product__services"
+        )
+    )
+    function_ids = {f.pk for app in related for f in app.product.functions.all()}
+    if not function_ids:
+        return []
+    service_ids = {s.pk for app in related for s in app.product.services.all()}
+    names = {normalise_name(app.name) for app in related}
+    areas = {normalise_name(app.service_area.name) for app in related if app.service_area}
+    candidates = list(
+        Application.objects.filter(
+            council__partnership_id=proposal.council.partnership_id, product__functions__in=function_ids
+        )
+        .exclude(council=proposal.council)
+        .select_related("council", "product", "service_area")
+        .prefetch_related("product__functions", "product__services")
+        .distinct()
+    )
+
+    def closeness(app):
+        shared_services = len(service_ids & {s.pk for s in app.product.services.all()})
+        same_name = normalise_name(app.name) in names
+        same_area = app.service_area is not None and normalise_name(app.service_area.name) in areas
+        return 4 * same_name + 2 * shared_services + same_area
+
+    scored = [(closeness(app), app) for app in candidates]
+    if any(score for score, _ in scored):
+        scored = [(score, app) for score, app in scored if score]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].product.name, pair[1].council.name))
+    return [app for _, app in scored]
+
+
+# Appraisal
+
+
+@dataclass
+class OptionAppraisal:
+    option: Option
+    result: object = None
+    error: str = ""
+    flows: list = field(default_factory=list)
+
+
+def case_appraisals(*, case) -> list[OptionAppraisal]:
+    """Each option appraised with the case's discount schedule and its optimism bias."""
+    ob = optimism_bias_for(case.ob_category, case.ob_mitigation)
+    bands = case.discount_schedule.band_list()
+    out = []
+    for option in case.options.prefetch_related("cash_flows"):
+        flows = [YearFlow(f.year, f.capital_cost, f.revenue_cost, f.benefit) for f in option.cash_flows.all()]
+        item = OptionAppraisal(option=option, flows=flows)
+        try:
+            item.result = appraise(flows, bands=bands, optimism_bias=ob["cost"], ob_applies_to=ob["applies_to"])
+        except AppraisalError as error:
+            item.error = str(error)
+        out.append(item)
+    return out
+
+
+def preferred_appraisal(proposal):
+    """The preferred option of the proposal's latest case, appraised, or None."""
+    case = proposal.business_cases.order_by("-created_at").first()
+    if case is None:
+        return None
+    for item in case_appraisals(case=case):
+        if item.option.kind == OptionKind.PREFERRED and item.result is not None:
+            return item
+    return None
+
+
+# Scoring and ranking
+
+
+def latest_scores(proposal) -> list[Score]:
+    """Each rater's latest score per objective (older scores are the history)."""
+    seen = set()
+    latest = []
+    for score in proposal.scores.select_related("objective", "rater", "weight_set"):
+        key = (score.rater_id, score.objective_id)
+        if key not in seen:
+            seen.add(key)
+            latest.append(score)
+    return latest
+
+
+@dataclass
+class Ranked:
+    proposal: Proposal
+    score: float
+    parts: list
+    raters: int
+    rank: int = 0
+
+    @property
+    def explanation(self) -> str:
+        scored = [p for p in self.parts if p["score"] is not None]
+        if not scored:
+            return "Not scored yet."
+        top = sorted(scored, key=lambda p: -p["contribution"])
+        bits = [
+            f"{p['objective'].code} {p['score']:.1f} of {SCORE_MAX} × {p['weight'] * 100:.0f}%"
+            f" = {p['contribution']:.1f}"
+            for p in top
+        ]
+        return "; ".join(bits)
+
+
+def ranking(*, user, council, proposals=None) -> tuple[list[Ranked], object]:
+    """Rank proposals by their weighted score out of 100 with the current weights: each
+    objective's mean score across raters (latest score per rater), times its weight."""
+    require_view(user, council)
+    weight_set = current_weight_set(council)
+    weights = {w.objective: float(w.weight) for w in weight_set.weights.all()} if weight_set else {}
+    if proposals is None:
+        proposals = Proposal.objects.filter(council=council).exclude(stage__in=[Stage.REJECTED, Stage.CLOSED])
+    rows = []
+    for proposal in proposals.select_related("council").prefetch_related("objectives"):
+        by_objective = defaultdict(list)
+        raters = set()
+        for score in latest_scores(proposal):
+            by_objective[score.objective].append(score.value)
+            raters.add(score.rater_id)
+        means = {o: sum(v) / len(v) for o, v in by_objective.items()}
+        total, parts = weighted_score(weights, means, SCORE_MAX)
+        for part in parts:
+            part["objective"] = part.pop("key")
+        rows.append(Ranked(proposal=proposal, score=round(total, 2), parts=parts, raters=len(raters)))
+    rows.sort(key=lambda r: (-r.score, r.proposal.reference))
+    for position, row in enumerate(rows, 1):
+        row.rank = position
+    return rows, weight_set
+
+
+def budget_selection(*, ranked: list[Ranked], capital_limit, revenue_limit, forced_in=(), forced_out=()):
+    """The best set of proposals (largest total score) within the capital and yearly revenue limits."""
+    candidates = [
+        Candidate(
+            key=r.proposal.pk,
+            value=r.score,
+            capital=float(r.proposal.capital_cost),
+            revenue=float(r.proposal.revenue_cost),
+        )
+        for r in ranked
+    ]
+    return select_within_budget(candidates, float(capital_limit), float(revenue_limit), forced_in, forced_out)
+
+
+# Roadmap
+
+
+def roadmap(*, user, councils, council_filter=None, objective=None) -> list[Proposal]:
+    """Approved, in-delivery and closed projects of the councils, with dates, milestones and
+    dependencies, in start order."""
+    for council in councils:
+        require_view(user, council)
+    qs = (
+        Proposal.objects.filter(council__in=councils, stage__in=ROADMAP_STAGES)
+        .select_related("council")
+        .prefetch_related("milestones", "depends_on", "objectives", "status_reports")
+    )
+    if council_filter is not None:
+        qs = qs.filter(councils=council_filter).distinct()
+    if objective is not None:
+        qs = qs.filter(objectives=objective).distinct()
+    return sorted(qs, key=lambda p: (p.start_date is None, p.start_date or 0, p.reference))
+
+
+ROADMAP_FIRST_YEAR = 2023
+ROADMAP_LAST_YEAR = 2029
+
+
+def timeline_bar(proposal) -> dict | None:
+    """Where a project's bar sits on the 2023 to 2029-and-beyond timeline, as percentages."""
+    if not proposal.start_date:
+        return None
+    first = ROADMAP_FIRST_YEAR * 12
+    span = (ROADMAP_LAST_YEAR + 2 - ROADMAP_FIRST_YEAR) * 12  # the last column is "2030 and beyond"
+    start = max(proposal.start_date.year * 12 + proposal.start_date.month - 1 - first, 0)
+    end_date = proposal.end_date or proposal.start_date
+    end = min(end_date.year * 12 + end_date.month - first, span)
+    end = max(end, start + 1)
+    return {"left": round(start * 100 / span, 2), "width": round((end - start) * 100 / span, 2)}
+
+
+def benefits_summary(proposal) -> dict:
+    """Planned full-year savings against savings realised so far (the latest measurement of each)."""
+    planned = Decimal(0)
+    realised = Decimal(0)
+    for benefit in proposal.benefits.prefetch_related("measurements"):
+        if benefit.is_disbenefit:
+            continue
+        planned += benefit.full_year_value
+        latest = benefit.measurements.first()
+        if latest:
+            realised += latest.realised_saving
+    return {"planned": planned, "realised": realised}

@@ -1,0 +1,141 @@
+"""AHP on Saaty's published example, the weighted score, and budget selection against brute force."""
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from joinedup.portfolio.prioritisation import (
+    Candidate,
+    PrioritisationError,
+    ahp_matrix,
+    ahp_weights,
+    parse_judgement,
+    select_within_budget,
+    weighted_score,
+)
+
+# Saaty, 'Decision making with the analytic hierarchy process', Int. J. Services Sciences 1:1 (2008),
+# drink consumption in the US: published weights .177 .019 .042 .116 .190 .129 .327 and CR 0.022.
+DRINKS = [
+    [1, 9, 5, 2, 1, 1, 1 / 2],
+    [1 / 9, 1, 1 / 3, 1 / 9, 1 / 9, 1 / 9, 1 / 9],
+    [1 / 5, 3, 1, 1 / 3, 1 / 4, 1 / 3, 1 / 9],
+    [1 / 2, 9, 3, 1, 1 / 2, 1, 1 / 3],
+    [1, 9, 4, 2, 1, 2, 1 / 2],
+    [1, 9, 3, 1, 1 / 2, 1, 1 / 3],
+    [2, 9, 9, 3, 2, 3, 1],
+]
+
+
+def test_ahp_reproduces_saatys_drinks_example():
+    result = ahp_weights(DRINKS)
+    assert [round(w, 3) for w in result.weights] == [0.177, 0.019, 0.042, 0.116, 0.190, 0.129, 0.327]
+    assert round(result.consistency_ratio, 3) == 0.022
+    assert result.consistent
+
+
+def test_ahp_matrix_from_upper_judgements_matches_the_full_matrix():
+    judgements = {(i, j): f"{DRINKS[i][j]}" for i in range(7) for j in range(i + 1, 7)}
+    matrix = ahp_matrix(7, judgements)
+    assert matrix[1][0] == pytest.approx(1 / 9)
+    assert matrix[6][0] == pytest.approx(2)
+    assert [round(w, 3) for w in ahp_weights(matrix).weights] == [0.177, 0.019, 0.042, 0.116, 0.190, 0.129, 0.327]
+
+
+def test_inconsistent_judgements_are_flagged():
+    # A > B, B > C, but C > A strongly: intransitive.
+    matrix = ahp_matrix(3, {(0, 1): 5, (1, 2): 5, (0, 2): "1/5"})
+    result = ahp_weights(matrix)
+    assert result.consistency_ratio > 0.10
+    assert not result.consistent
+
+
+def test_consistent_matrix_has_zero_ratio_and_exact_weights():
+    result = ahp_weights(ahp_matrix(3, {(0, 1): 2, (0, 2): 4, (1, 2): 2}))
+    assert result.weights == pytest.approx([4 / 7, 2 / 7, 1 / 7])
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-9)
+
+
+@pytest.mark.parametrize("text", ["10", "0.1", "1/10", "0", "-3", "abc"])
+def test_judgements_outside_one_ninth_to_nine_are_refused(text):
+    with pytest.raises(PrioritisationError):
+        parse_judgement(text)
+
+
+@pytest.mark.parametrize("text,value", [("9", 9), ("1/9", 1 / 9), ("0.5", 0.5), ("1/3", 1 / 3)])
+def test_judgements_on_the_scale_are_read(text, value):
+    assert float(parse_judgement(text)) == pytest.approx(value)
+
+
+def test_missing_judgement_is_refused():
+    with pytest.raises(PrioritisationError, match="Compare every pair"):
+        ahp_matrix(3, {(0, 1): 2})
+
+
+def test_weighted_score_explains_each_part():
+    total, parts = weighted_score({"a": 0.5, "b": 0.5}, {"a": 5, "b": 1}, scale_max=5)
+    assert total == pytest.approx(60)
+    assert [p["contribution"] for p in parts] == pytest.approx([50, 10])
+
+
+def brute_force(candidates, cap, rev, forced_in, forced_out):
+    best = None
+    for size in range(len(candidates) + 1):
+        for combo in itertools.combinations(candidates, size):
+            keys = {c.key for c in combo}
+            if not forced_in <= keys or keys & forced_out:
+                continue
+            if sum(c.capital for c in combo) > cap + 1e-9 or sum(c.revenue for c in combo) > rev + 1e-9:
+                continue
+            value = sum(c.value for c in combo)
+            if best is None or value > best:
+                best = value
+    return best
+
+
+candidate_lists = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=100),
+        st.integers(min_value=0, max_value=50),
+        st.integers(min_value=0, max_value=20),
+    ),
+    min_size=0,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    items=candidate_lists,
+    cap=st.integers(min_value=0, max_value=150),
+    rev=st.integers(min_value=0, max_value=60),
+    data=st.data(),
+)
+def test_selection_matches_brute_force(items, cap, rev, data):
+    candidates = [Candidate(key=i, value=v, capital=c, revenue=r) for i, (v, c, r) in enumerate(items)]
+    keys = [c.key for c in candidates]
+    forced_in = set(data.draw(st.lists(st.sampled_from(keys), max_size=2, unique=True))) if keys else set()
+    rest = [k for k in keys if k not in forced_in]
+    forced_out = set(data.draw(st.lists(st.sampled_from(rest), max_size=2, unique=True))) if rest else set()
+    expected = brute_force(candidates, cap, rev, forced_in, forced_out)
+    if expected is None:
+        with pytest.raises(PrioritisationError):
+            select_within_budget(candidates, cap, rev, forced_in, forced_out)
+        return
+    result = select_within_budget(candidates, cap, rev, forced_in, forced_out)
+    assert result.value == pytest.approx(expected)
+    assert result.capital <= cap + 1e-9 and result.revenue <= rev + 1e-9
+    assert forced_in <= set(result.chosen)
+    assert not forced_out & set(result.chosen)
+
+
+def test_selection_prefers_the_pair_over_the_single_big_project():
+    candidates = [Candidate("big", 60, 100, 0), Candidate("a", 40, 50, 0), Candidate("b", 35, 50, 0)]
+    assert set(select_within_budget(candidates, 100, 0).chosen) == {"a", "b"}
+
+
+def test_project_forced_both_ways_is_refused():
+    with pytest.raises(PrioritisationError, match="both forced in and forced out"):
+        select_within_budget([Candidate("a", 1, 1, 1)], 10, 10, {"a"}, {"a"})

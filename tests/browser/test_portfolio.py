@@ -1,0 +1,211 @@
+"""
+The portfolio in a real Chromium: an officer takes an idea through vetting, scoring, the
+business case, its appraisal and gate onto the roadmap; a scrutiny member questions a project.
+axe-core finds no WCAG 2.2 AA or best-practice problems on any page, error pages included.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from joinedup.core.demo import seed_demo
+from joinedup.councils.models import Council
+from joinedup.portfolio.models import Proposal, Stage
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery-staple"
+BASE = "/boston/staff/portfolio"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    seed_demo(password=PASSWORD)
+    return Council.objects.get(slug="boston")
+
+
+def sign_in(page, email, next_url):
+    page.goto(f"/account/sign-in/?next={next_url}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def heading(page, text):
+    expect(page.locator("h1")).to_have_text(text)
+
+
+def test_idea_to_approved_project(page, axe, demo):
+    sign_in(page, "staff@example.org", f"{BASE}/")
+    heading(page, "Project portfolio")
+    axe(page)
+
+    # Intake, first with mistakes.
+    page.get_by_role("link", name="Propose an idea").click()
+    heading(page, "Propose an idea")
+    axe(page)
+    page.get_by_label("Rough one-off cost (£)").fill("-10")
+    page.get_by_role("button", name="Save the idea").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the name of the idea")
+    axe(page)
+    page.get_by_label("Name of the idea").fill("Report a missed bin online")
+    page.get_by_label("The problem it solves").fill("Residents phone to report missed bins and wait on hold.")
+    page.get_by_label("Residents", exact=True).check()
+    page.get_by_label("Staff", exact=True).check()
+    page.get_by_label("Rough one-off cost (£)").fill("30000")
+    page.get_by_label("Rough running cost a year (£)").fill("5000")
+    page.get_by_label("Timescale in months").fill("6")
+    page.get_by_label("Expected benefits").fill("Fewer calls; crews see reports straight away.")
+    page.get_by_label("High: needed within 6 months").check()
+    page.get_by_label(re.compile("^SO1:")).check()
+    page.get_by_label(re.compile("^One business justification case")).check()
+    page.get_by_role("button", name="Save the idea").click()
+    heading(page, "Report a missed bin online")
+    axe(page)
+    proposal = Proposal.objects.get(title="Report a missed bin online")
+    url = f"{BASE}/proposals/{proposal.pk}/"
+
+    # Vetting: evidence is needed for an answer.
+    page.get_by_role("link", name="Answer the vetting questions").click()
+    heading(page, "Vetting checklist: Triage")
+    page.locator("#id_customer_journey_status_0").check()
+    page.get_by_role("button", name="Save the answers").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("give the evidence")
+    axe(page)
+    page.locator("#id_customer_journey_evidence").fill("1,200 missed-bin calls a month.")
+    page.get_by_role("button", name="Save the answers").click()
+    heading(page, "Report a missed bin online")
+
+    page.goto(f"{url}vetting/?phase=alpha")
+    heading(page, "Vetting checklist: Alpha")
+    axe(page)
+
+    # Scoring.
+    page.goto(f"{url}score/")
+    heading(page, "Score against the objectives")
+    axe(page)
+    page.get_by_label(re.compile("^SO1:")).select_option("4")
+    page.get_by_label("Why this score for SO1").fill("Residents can report at any time.")
+    page.get_by_role("button", name="Save scores").click()
+    heading(page, "Report a missed bin online")
+
+    # Business case, option with a gap in its years, then the gate.
+    page.get_by_role("link", name="Start a business case stage").click()
+    heading(page, "Start a business case")
+    axe(page)
+    page.get_by_label("Business justification case").check()
+    page.get_by_role("button", name="Start the case").click()
+    heading(page, "Write the business justification case")
+    axe(page)
+    page.get_by_label("Strategic case").fill("Missed-bin calls are the top reason residents phone us.")
+    page.get_by_role("button", name="Save the case").click()
+    heading(page, "Business justification case")
+    axe(page)
+    page.get_by_role("link", name="Add an option").click()
+    heading(page, "Add an option")
+    page.get_by_label("Name of the option").fill("Online form linked to the crews' tablets")
+    page.get_by_label("Preferred option").check()
+    page.get_by_label("Cash flows by year").fill("0, 30000, 0, 0\n2, 0, 5000, 40000")
+    page.get_by_role("button", name="Save the option").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("missing year 1")
+    axe(page)
+    page.get_by_label("Cash flows by year").fill("0, 30000, 0, 0\n1, 0, 5000, 40000\n2, 0, 5000, 40000")
+    page.get_by_role("button", name="Save the option").click()
+    heading(page, "Business justification case")
+    expect(page.locator("table")).to_contain_text("Net present social value")
+    page.get_by_role("link", name="Record the gate decision").click()
+    heading(page, "Record the gate decision on the business justification case")
+    axe(page)
+    page.get_by_label("Go", exact=True).check()
+    page.get_by_label("Who decided").fill("Joint ICT board")
+    page.get_by_label("Date of the decision").fill("2026-11-20")
+    page.get_by_label("Reasons").fill("Good value and quick to deliver.")
+    page.get_by_role("button", name="Record the decision").click()
+    heading(page, "Report a missed bin online")
+    expect(page.locator("main .govuk-tag").first).to_have_text("Approved")
+    proposal.refresh_from_db()
+    assert proposal.stage == Stage.APPROVED
+
+    # Onto the roadmap.
+    page.get_by_role("link", name="Set the dates and dependencies").click()
+    heading(page, "Dates and dependencies")
+    axe(page)
+    page.get_by_label("Start date").fill("2027-01-04")
+    page.get_by_label("End date").fill("2027-06-30")
+    page.get_by_role("button", name="Save dates").click()
+    for path, title in [
+        (f"{BASE}/roadmap/", "Roadmap"),
+        (f"{BASE}/ranking/", "Ranked list of proposals"),
+        (f"{BASE}/selection/?capital_limit=2500000&revenue_limit=400000", "Choose projects within a budget"),
+        (f"{BASE}/strategy/", "Objectives and weights"),
+        (f"{url}business-case.html", "Business case: Report a missed bin online"),
+        (f"{url}status/new/", "Add a status report"),
+        (f"{url}benefits/new/", "Add a benefit"),
+    ]:
+        page.goto(path)
+        heading(page, title)
+        axe(page)
+    page.goto(f"{BASE}/roadmap/")
+    expect(page.locator("table")).to_contain_text("Report a missed bin online")
+
+
+def test_member_questions_a_project_and_sees_why_it_ranks(page, axe, demo):
+    project = Proposal.objects.get(title="Assisted self-service in customer service centres")
+    url = f"{BASE}/proposals/{project.pk}/"
+    sign_in(page, "scrutiny@example.org", url)
+    heading(page, project.title)
+    axe(page)
+    expect(page.get_by_role("link", name="Change the idea")).to_have_count(0)
+    page.get_by_role("button", name="Send the question").click()
+    heading(page, "Ask a question")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your question")
+    axe(page)
+    page.get_by_label("Your question").fill("What share of visitors used the kiosks without help?")
+    page.get_by_role("button", name="Send the question").click()
+    heading(page, project.title)
+    expect(page.locator("main")).to_contain_text("What share of visitors used the kiosks without help?")
+    page.goto(f"{BASE}/ranking/")
+    heading(page, "Ranked list of proposals")
+    expect(page.locator("table")).to_contain_text("SO1")
+    axe(page)
+    assert page.goto(f"{url}edit/").status == 403
+
+
+def test_partnership_roadmap_and_weights_pages(page, axe, demo):
+    sign_in(page, "partnership@example.org", "/partnerships/south-east-lincolnshire/portfolio/")
+    heading(page, "Roadmap for the partnership")
+    axe(page)
+    page.get_by_label("Council taking part").select_option("east-lindsey")
+    page.get_by_role("button", name="Filter").click()
+    axe(page)
+    page.get_by_role("link", name="Ranked list").click()
+    heading(page, "Ranked list for the partnership")
+    expect(page.locator("table")).to_contain_text("East Lindsey")
+    axe(page)
+    page.goto(f"{BASE}/strategy/weights/compare/")
+    heading(page, "Set the weights by comparing pairs")
+    page.get_by_label("How much more does SO1 matter than SO2?").fill("10")
+    page.get_by_role("button", name="Work out the weights").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("outside the scale")
+    axe(page)
+    page.goto(f"{BASE}/strategy/weights/")
+    heading(page, "Set the weights directly")
+    axe(page)
+
+
+def test_intake_and_budget_selection_work_without_javascript(no_js_page, demo):
+    # axe-core needs JavaScript, so it runs on these pages in the tests above instead.
+    page = no_js_page
+    sign_in(page, "staff@example.org", f"{BASE}/proposals/new/")
+    heading(page, "Propose an idea")
+    page.get_by_role("button", name="Save the idea").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the name of the idea")
+    page.goto(f"{BASE}/selection/")
+    page.get_by_label("Capital budget (£)").fill("300000")
+    page.get_by_label("Revenue budget a year (£)").fill("100000")
+    page.get_by_role("button", name="Find the best set").click()
+    heading(page, "Choose projects within a budget")
+    expect(page.locator("main")).to_contain_text("The best set")
