@@ -70,6 +70,9 @@ def notify_subscribers(request: ServiceRequest, event: str, *, key: str, **extra
                 dedupe_key=f"{event}:{request.pk}:{key}:{channel}:{address}",
             )
             queued += message is not None
+    from joinedup.councillors.services import notify_councillors  # councillors following or escalating it
+
+    notify_councillors(request, event, key=key, **extra)
     return queued
 
 
