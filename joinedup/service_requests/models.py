@@ -321,3 +321,7 @@ class RequestCounter(models.Model):  # noqa: DJ008
 
     council = models.OneToOneField("councils.Council", on_delete=models.CASCADE, primary_key=True, related_name="+")
     last_number = models.PositiveIntegerField(default=0)
+
+
+# The Open311 API's own records live in this app too.
+from joinedup.service_requests.open311.models import ApiClient, ApiSubmission, ApiUpdate  # noqa: E402, F401
