@@ -1,6 +1,6 @@
 """The staff back office, under /<council_slug>/staff/ in the service_requests namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from joinedup.service_requests import views_staff as views
 
@@ -37,4 +37,6 @@ urlpatterns = [
     path("response-templates/new/", views.template_edit, name="staff-template-create"),
     path("response-templates/<int:pk>/edit/", views.template_edit, name="staff-template-edit"),
     path("response-templates/<int:pk>/delete/", views.template_delete, name="staff-template-delete"),
+    # Open311 API keys.
+    path("api-keys/", include("joinedup.service_requests.open311.urls_staff")),
 ]

@@ -11,6 +11,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from joinedup.accounts import permissions
@@ -23,23 +24,40 @@ KEY_PREFIX = "jo311_"
 SCOPE_CREATE = "create_requests"
 SCOPE_UPDATES = "post_updates"
 SCOPES = (SCOPE_CREATE, SCOPE_UPDATES)
+SCOPE_LABELS = (
+    (SCOPE_CREATE, "Create requests (POST requests)"),
+    (SCOPE_UPDATES, "Post status updates and messages (POST servicerequestupdates)"),
+)
 
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def can_manage(actor, council=None, partnership=None) -> bool:
+    """Staff of the council manage its keys; a partnership-wide key, only its partnership officers.
+
+    Being staff of every member council is not enough for a partnership key: like a council's
+    settings (`permissions.can_manage_council`), it is for administrators and partnership officers.
+    """
+    if council is not None:
+        return permissions.can_view_staff_pages(actor, council)
+    if partnership is None:
+        return False
+    member = partnership.councils.first()
+    if member is None:
+        return permissions.is_administrator(actor)
+    return permissions.can_manage_council(actor, member)
+
+
 def _require_manager(actor, council=None, partnership=None):
-    """Staff of the council (or, for a partnership-wide key, its partnership officers) manage keys."""
-    if actor is None:
+    if actor is None:  # a trusted system, like the management command
         return
     if council is not None:
-        allowed = permissions.can_view_staff_pages(actor, council)
+        message = "Only the council's staff can manage its Open311 keys."
     else:
-        allowed = permissions.is_administrator(actor) or all(
-            permissions.can_view_staff_pages(actor, member) for member in partnership.councils.all()
-        )
-    permissions.require(allowed, "Only the council's staff can manage its Open311 keys.")
+        message = "Only the partnership's officers can manage its Open311 keys."
+    permissions.require(can_manage(actor, council, partnership), message)
 
 
 @transaction.atomic
@@ -109,14 +127,26 @@ def api_client_revoke(*, actor, client: ApiClient) -> ApiClient:
     return client
 
 
-def api_clients_for(*, user, council) -> list[ApiClient]:
-    """The clients that may write for a council: its own and its partnership's."""
+def _clients_of(*, user, council):
     if user is not None and not permissions.can_view_staff_pages(user, council):
         raise PermissionDenied("Only the council's staff can see its Open311 keys.")
     owners = Q(council=council)
     if council.partnership_id:
         owners |= Q(partnership_id=council.partnership_id)
-    return list(ApiClient.objects.filter(owners).select_related("council", "partnership"))
+    return ApiClient.objects.filter(owners).select_related("council", "partnership", "created_by")
+
+
+def api_clients_for(*, user, council) -> list[ApiClient]:
+    """The clients that may write for a council: its own and its partnership's."""
+    return list(_clients_of(user=user, council=council))
+
+
+def api_client_for_staff(*, user, council, pk: int) -> ApiClient:
+    """One of the council's clients (its own or its partnership's) for its staff; Http404 for any other."""
+    client = _clients_of(user=user, council=council).filter(pk=pk).first()
+    if client is None:
+        raise Http404("There is no such Open311 key here.")
+    return client
 
 
 class KeyRefused(Exception):

@@ -351,6 +351,10 @@ def document(request) -> dict:
                 },
                 "post": {
                     "summary": "A back office changes a status or adds a message (needs the post_updates scope)",
+                    "description": (
+                        "An update whose updated_datetime is earlier than the request's latest status change "
+                        "is recorded (its description published as a message) but does not change the status."
+                    ),
                     "parameters": [FORMAT],
                     "requestBody": _form(
                         UPDATE_FIELDS, ["api_key", "service_request_id", "update_id", "status", "updated_datetime"]

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from joinedup.service_requests import photos as photo_store
 from joinedup.service_requests import services
@@ -167,6 +168,26 @@ def api_request_create(
     return submission
 
 
+def _stale_update(*, request: ServiceRequest, client: ApiClient, status: str, sent_at, message: str):
+    """Record an update older than the request's latest status change, without changing the status.
+
+    Its message (if any) is published like any update; an internal note tells staff what status
+    was sent and why it was not applied. Returns the event the update is known by.
+    """
+    source = f"open311: {client.name}"
+    stamp = "%d %B %Y %H:%M:%S"
+    note = (
+        f"{client.name} sent the status {status.strip().upper()} dated {timezone.localtime(sent_at):{stamp}}, "
+        f"before the status last changed ({timezone.localtime(request.status_changed_at):{stamp}}), "
+        "so the status was not changed."
+    )
+    published = None
+    if message.strip():
+        published = services.request_public_update(actor=None, request=request, message=message, source=source)
+    noted = services.request_internal_note(actor=None, request=request, note=note)
+    return published or noted
+
+
 def _request_for_update(council, service_request_id: str) -> ServiceRequest:
     number = number_from_reference(council, service_request_id)
     request = ServiceRequest.objects.filter(council=council, number=number).first() if number else None
@@ -207,6 +228,12 @@ def api_update_post(
         action = Status.INVESTIGATING if request.status in CLOSED_STATUSES else statuses.UNCHANGED
     elif action == request.status or (action == Status.ACKNOWLEDGED and request.status != Status.SUBMITTED):
         action = statuses.UNCHANGED
+    # FixMyStreet's rule: an update written before the request's latest status change (one that
+    # arrives late, or out of order) is kept, but its status does not override the newer one.
+    # Clients send whole seconds, so the change is compared to the second it happened in.
+    stale = action != statuses.UNCHANGED and sent_at < request.status_changed_at.replace(microsecond=0)
+    if stale:
+        action = statuses.UNCHANGED
     duplicate = None
     if action == Status.DUPLICATE and duplicate_of:
         duplicate = ServiceRequest.objects.filter(
@@ -218,7 +245,9 @@ def api_update_post(
         raise bad_request(f"photo: send {photo_store.MAX_PHOTOS} photos or fewer")
     source = f"open311: {client.name}"
     try:
-        if action == statuses.UNCHANGED:
+        if stale:
+            event = _stale_update(request=request, client=client, status=status, sent_at=sent_at, message=description)
+        elif action == statuses.UNCHANGED:
             event = services.request_public_update(actor=None, request=request, message=description, source=source)
         else:
             event = services.request_status_change(

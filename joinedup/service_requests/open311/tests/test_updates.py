@@ -273,3 +273,102 @@ def test_status_round_trip(client, made, back_office):
         "action_scheduled",
         "Clearance booked for Friday",
     )
+
+
+def _at(moment):
+    return moment.replace(microsecond=0).isoformat()
+
+
+def test_an_older_update_is_kept_but_does_not_override_a_newer_status(client, made, back_office):
+    """FixMyStreet's rule: updates that arrive out of order do not undo a later status change."""
+    _, key = back_office
+    now = timezone.now()
+    newer = _update(key, status="FIXED", update_id="w-2", updated_datetime=_at(now), description="Cleared")
+    assert client.post(f"{BASE}/servicerequestupdates.xml", newer).status_code == 200
+    made.refresh_from_db()
+    assert made.status == Status.FIXED
+    older = _update(
+        key,
+        status="IN_PROGRESS",
+        update_id="w-1",
+        updated_datetime=_at(now - datetime.timedelta(hours=1)),
+        description="Crew sent",
+    )
+    response = client.post(f"{BASE}/servicerequestupdates.xml", older)
+    assert response.status_code == 200, response.content
+    made.refresh_from_db()
+    assert made.status == Status.FIXED and made.closed_at is not None
+    recorded = ApiUpdate.objects.get(external_id="w-1")
+    assert recorded.status == "IN_PROGRESS" and recorded.event.kind == EventKind.PUBLIC_UPDATE
+    assert xml(response).findtext("request_update/update_id") == str(recorded.event_id)
+    note = RequestEvent.objects.get(kind=EventKind.INTERNAL_NOTE)
+    assert "IN_PROGRESS" in note.internal_note and "not changed" in note.internal_note
+    # Published as a message without a status, so readers do not see the older status either.
+    item = next(
+        u
+        for u in jsonbody(client.get(f"{BASE}/servicerequestupdates.json", J))
+        if u["update_id"] == str(recorded.event_id)
+    )
+    assert (item["status"], item["description"]) == ("unchanged", "Crew sent")
+    # Retrying the old update changes nothing more.
+    assert client.post(f"{BASE}/servicerequestupdates.xml", older).status_code == 200
+    assert ApiUpdate.objects.filter(external_id="w-1").count() == 1
+    assert RequestEvent.objects.filter(kind=EventKind.INTERNAL_NOTE).count() == 1
+
+
+def test_an_older_update_without_a_message_is_noted_for_staff(client, made, back_office):
+    _, key = back_office
+    ServiceRequest.objects.filter(pk=made.pk).update(status_changed_at=timezone.now())
+    stale = _update(
+        key, status="CLOSED", description="", updated_datetime=_at(timezone.now() - datetime.timedelta(days=1))
+    )
+    response = client.post(f"{BASE}/servicerequestupdates.json", stale)
+    assert response.status_code == 200, response.content
+    made.refresh_from_db()
+    assert made.status == Status.SUBMITTED
+    note = RequestEvent.objects.get(kind=EventKind.INTERNAL_NOTE)
+    assert jsonbody(response) == [{"update_id": str(note.pk)}]
+    assert not RequestEvent.objects.filter(kind__in=[EventKind.STATUS, EventKind.PUBLIC_UPDATE]).exists()
+    assert not _status_messages(made).exists()
+
+
+def test_an_older_reopen_does_not_reopen(client, made, back_office):
+    _, key = back_office
+    now = timezone.now()
+    client.post(
+        f"{BASE}/servicerequestupdates.xml", _update(key, status="FIXED", update_id="a", updated_datetime=_at(now))
+    )
+    reopen = _update(
+        key,
+        status="REOPEN",
+        update_id="b",
+        description="Still there",
+        updated_datetime=_at(now - datetime.timedelta(minutes=5)),
+    )
+    assert client.post(f"{BASE}/servicerequestupdates.xml", reopen).status_code == 200
+    made.refresh_from_db()
+    assert made.status == Status.FIXED
+
+
+def test_an_update_in_the_same_second_as_the_change_still_applies(client, made, back_office):
+    """Clients send whole seconds; the change at 10:00:00.6 is not newer than an update at 10:00:00."""
+    _, key = back_office
+    changed = timezone.now().replace(microsecond=600_000)
+    ServiceRequest.objects.filter(pk=made.pk).update(status_changed_at=changed)
+    assert (
+        client.post(f"{BASE}/servicerequestupdates.xml", _update(key, updated_datetime=_at(changed))).status_code == 200
+    )
+    made.refresh_from_db()
+    assert made.status == Status.IN_PROGRESS
+
+
+def test_a_clients_own_update_comes_back_with_the_id_it_was_given(client, made, fms):
+    """FixMyStreet keeps the update_id of each update it posts and skips that id when it reads updates,
+    so its own updates are not echoed back to it as new (reference 1.8). The ids must match, whichever
+    api_key the read sends."""
+    _, key = fms
+    response = client.post(f"{BASE}/servicerequestupdates.xml", _update(key, update_id="fms-77"))
+    given = xml(response).findtext("request_update/update_id")
+    for api_key in ("", key):
+        root = xml(client.get(f"{BASE}/servicerequestupdates.xml", {**J, "api_key": api_key}))
+        assert given in [item.findtext("update_id") for item in root.findall("request_update")]
