@@ -18,6 +18,7 @@ Formulas (reference: portfolio-and-scrutiny.md 1.4 to 1.6):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 # Green Book 2022, table 6.1: (first year of the band, real discount rate).
@@ -208,6 +209,18 @@ def optimism_bias_for(category: str, mitigation=0) -> dict:
     if cat.duration_upper is not None:
         duration = max(mitigated_optimism_bias(cat.duration_upper, mitigation), cat.duration_lower)
     return {"category": cat, "cost": cost, "duration": duration, "applies_to": cat.applies_to}
+
+
+def end_allowing_for_optimism_bias(start, end, uplift):
+    """The end date once the planned duration is stretched by the duration uplift:
+    start + (end - start) x (1 + uplift), to the nearest day. 100 days planned at +54% is 154."""
+    if start is None or end is None or uplift is None:
+        return end
+    if end < start:
+        raise AppraisalError("A project cannot end before it starts.")
+    planned = (end - start).days
+    extra = (Decimal(planned) * Decimal(str(uplift))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return end + timedelta(days=int(extra))
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,28 @@ class ObjectiveForm(forms.Form):
     description = forms.CharField(label="More detail", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ObjectiveEditForm(ObjectiveForm):
+    note = forms.CharField(
+        label="Reason for the change",
+        max_length=300,
+        required=False,
+        help_text="Kept with the earlier wording, so readers know why it changed.",
+    )
+
+
+def retire_form_class(remaining):
+    """New weights for the objectives that remain, and the reason for retiring."""
+    base = direct_weights_form_class(remaining)
+    fields = {
+        "note": forms.CharField(
+            label="Why is this objective being retired?",
+            max_length=250,
+            error_messages={"required": "Say why the objective is being retired"},
+        )
+    }
+    return type("RetireObjectiveForm", (base,), fields)
+
+
 def direct_weights_form_class(objectives):
     fields = {
         f"weight_{o.pk}": forms.DecimalField(

@@ -86,6 +86,29 @@ class StrategicObjective(BaseModel):
         return f"{self.code}: {self.title}"
 
 
+class ObjectiveVersion(BaseModel):
+    """One version of an objective's wording. Never changed: an edit or retirement adds a version,
+    and each score records the version it was given against (as it records the weights)."""
+
+    objective = models.ForeignKey(StrategicObjective, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    code = models.CharField(max_length=12)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["objective", "-version"]
+        constraints = [models.UniqueConstraint(fields=["objective", "version"], name="portfolio_objective_version")]
+
+    def __str__(self):
+        return f"{self.code} version {self.version}"
+
+
 class WeightMethod(models.TextChoices):
     DIRECT = "direct", "Set directly"
     AHP = "ahp", "Pairwise comparison (AHP)"
@@ -423,6 +446,9 @@ class Score(BaseModel):
     value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(SCORE_MAX)])
     justification = models.TextField()
     weight_set = models.ForeignKey(WeightSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    objective_version = models.ForeignKey(
+        ObjectiveVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,15 +1,17 @@
 """
 Prioritisation maths, as pure functions: AHP weights with Saaty's consistency ratio, the
 weighted score with its explanation, and the best set of projects under capital and revenue
-limits (an exact branch-and-bound search, so the answer is the true optimum, not a greedy guess).
+limits (a 0-1 integer programme solved exactly with PuLP and CBC, not a greedy guess).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+import pulp
 
 # Saaty's random index by matrix size (reference 3.2).
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
@@ -122,65 +124,98 @@ class Selection:
 
 def select_within_budget(candidates, capital_limit, revenue_limit, forced_in=(), forced_out=()) -> Selection:
     """The set of candidates with the largest total value whose capital and revenue costs fit
-    the limits, always including `forced_in` and never `forced_out`. Exact: branch and bound,
-    pruned by the fractional-knapsack bound on each budget in turn. Ties go to the smaller cost.
+    the limits, always including `forced_in` and never `forced_out`.
+
+    A 0-1 integer linear programme solved exactly by CBC through PuLP (decision record 0021):
+    one binary variable per candidate, one constraint per budget, forced projects fixed at 1 or
+    0, maximise the total value. A second solve keeps that best value and picks the cheapest
+    such set, so ties go to the smaller total cost and the answer does not depend on the order.
     """
     forced_in, forced_out = set(forced_in), set(forced_out)
     if forced_in & forced_out:
         raise PrioritisationError("A project cannot be both forced in and forced out.")
     if capital_limit < 0 or revenue_limit < 0:
         raise PrioritisationError("A budget limit cannot be negative.")
+    candidates = list(candidates)
+    keys = [c.key for c in candidates]
+    if len(set(keys)) != len(keys):
+        raise PrioritisationError("Each project can be listed only once.")
     for c in candidates:
         if c.capital < 0 or c.revenue < 0:
             raise PrioritisationError(f"The costs of {c.key} cannot be negative.")
     base = [c for c in candidates if c.key in forced_in]
-    cap_left = capital_limit - sum(c.capital for c in base)
-    rev_left = revenue_limit - sum(c.revenue for c in base)
-    if cap_left < -1e-9 or rev_left < -1e-9:
-        raise PrioritisationError("The projects forced in already cost more than the budget.")
-    # Only projects that add value are worth choosing.
+    base_capital = sum(c.capital for c in base)
+    base_revenue = sum(c.revenue for c in base)
+    if base_capital > capital_limit + TOLERANCE or base_revenue > revenue_limit + TOLERANCE:
+        raise PrioritisationError(
+            "The projects you chose to always include already cost more than the budget "
+            f"(capital {base_capital:,.0f} of {capital_limit:,.0f}; "
+            f"revenue {base_revenue:,.0f} of {revenue_limit:,.0f}). "
+            "Raise the budget or include fewer projects."
+        )
+    # Only projects that add value are worth choosing; the forced ones are in regardless.
     pool = [c for c in candidates if c.key not in forced_in and c.key not in forced_out and c.value > 0]
-    pool.sort(key=lambda c: -c.value / (c.capital + c.revenue + 1e-9))
-
-    def fractional_bound(start, cap, rev):
-        best = None
-        for budget, cost in ((cap, "capital"), (rev, "revenue")):
-            items = sorted(pool[start:], key=lambda c: -c.value / (getattr(c, cost) + 1e-12))
-            room, total = budget, 0.0
-            for c in items:
-                weight = getattr(c, cost)
-                if weight <= room:
-                    room -= weight
-                    total += c.value
-                else:
-                    total += c.value * room / weight
-                    break
-            best = total if best is None else min(best, total)
-        return best
-
-    best = {"value": -1.0, "cost": float("inf"), "set": []}
-    chosen: list = []
-
-    def search(index, value, cap, rev):
-        cost = (capital_limit - cap) + (revenue_limit - rev)
-        if value > best["value"] + 1e-9 or (abs(value - best["value"]) <= 1e-9 and cost < best["cost"] - 1e-9):
-            best.update(value=value, cost=cost, set=list(chosen))
-        if index == len(pool):
-            return
-        if value + fractional_bound(index, cap, rev) < best["value"] - 1e-9:
-            return
-        c = pool[index]
-        if c.capital <= cap + 1e-9 and c.revenue <= rev + 1e-9:
-            chosen.append(c)
-            search(index + 1, value + c.value, cap - c.capital, rev - c.revenue)
-            chosen.pop()
-        search(index + 1, value, cap, rev)
-
-    search(0, 0.0, cap_left, rev_left)
-    picked = base + best["set"]
+    cap_room = capital_limit - base_capital
+    rev_room = revenue_limit - base_revenue
+    pool = [c for c in pool if c.capital <= cap_room + TOLERANCE and c.revenue <= rev_room + TOLERANCE]
+    picked = base + _solve(pool, cap_room, rev_room)
     return Selection(
         chosen=[c.key for c in picked],
         value=sum(c.value for c in picked),
         capital=sum(c.capital for c in picked),
         revenue=sum(c.revenue for c in picked),
     )
+
+
+TOLERANCE = 1e-6
+
+
+def _solve(pool: list[Candidate], capital_room: float, revenue_room: float) -> list[Candidate]:
+    """The best subset of `pool` within the room left in each budget, solved with CBC."""
+    if not pool:
+        return []
+    # Work in money relative to the largest figure so CBC's tolerances suit any budget size.
+    money = max([capital_room, revenue_room, 1.0] + [max(c.capital, c.revenue) for c in pool])
+    scale = max([c.value for c in pool] + [1.0])
+    model = pulp.LpProblem("budget_selection", pulp.LpMaximize)
+    take = [model.add_variable(f"take_{i}", cat=pulp.LpBinary) for i in range(len(pool))]
+    value = pulp.lpSum((c.value / scale) * x for c, x in zip(pool, take, strict=True))
+    capital = pulp.lpSum((c.capital / money) * x for c, x in zip(pool, take, strict=True))
+    revenue = pulp.lpSum((c.revenue / money) * x for c, x in zip(pool, take, strict=True))
+    model += value
+    model += capital <= capital_room / money, "capital_budget"
+    model += revenue <= revenue_room / money, "revenue_budget"
+    _run(model)
+    # The best value, from the set actually chosen (not the solver's floating-point objective).
+    best = sum(c.value for c in _taken(pool, take)) / scale
+    # Second pass: keep that value (less a hair for the solver's tolerance, far below any real
+    # difference between two sets' scores) at the least total cost.
+    model.sense = pulp.LpMinimize
+    model.setObjective(capital + revenue)
+    model += value >= best - 1e-6, "keep_best_value"
+    _run(model)
+    chosen = _taken(pool, take)
+    if (
+        sum(c.capital for c in chosen) > capital_room + TOLERANCE
+        or sum(c.revenue for c in chosen) > revenue_room + TOLERANCE
+    ):
+        raise PrioritisationError("The budget could not be worked out exactly: the solver's answer does not fit.")
+    return chosen
+
+
+def _taken(pool, take) -> list[Candidate]:
+    return [c for c, x in zip(pool, take, strict=True) if (x.value() or 0) > 0.5]
+
+
+def _run(model: pulp.LpProblem) -> None:
+    try:
+        with warnings.catch_warnings():
+            # PuLP 3.3 marks PULP_CBC_CMD (the CBC bundled in its wheel) for removal in 4.0.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
+            model.solve(pulp.PULP_CBC_CMD(msg=False))
+    except pulp.PulpSolverError as error:
+        raise PrioritisationError(f"The budget could not be worked out: the solver failed ({error}).") from error
+    status = pulp.LpStatus[model.status]
+    if status != "Optimal":
+        # Cannot happen for a feasible model (taking nothing always fits); say so plainly if it does.
+        raise PrioritisationError(f"The budget could not be worked out: the solver reported '{status}'.")

@@ -14,7 +14,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from joinedup.portfolio import rules
-from joinedup.portfolio.appraisal import AppraisalError, YearFlow, appraise, optimism_bias_for
+from joinedup.portfolio.appraisal import (
+    AppraisalError,
+    YearFlow,
+    appraise,
+    end_allowing_for_optimism_bias,
+    optimism_bias_for,
+)
 from joinedup.portfolio.models import (
     ROADMAP_STAGES,
     SCORE_MAX,
@@ -38,6 +44,21 @@ def require_view(user, council):
 
 def objectives(*, council) -> QuerySet[StrategicObjective]:
     return StrategicObjective.objects.filter(**strategy_owner(council), is_active=True)
+
+
+def all_objectives(*, user, council) -> QuerySet[StrategicObjective]:
+    """Current and retired objectives, with their versions (newest first)."""
+    require_view(user, council)
+    return StrategicObjective.objects.filter(**strategy_owner(council)).prefetch_related("versions__created_by")
+
+
+def objective_get(*, user, council, pk) -> StrategicObjective:
+    """One of the strategy owner's objectives; another strategy's objective is not found."""
+    require_view(user, council)
+    try:
+        return StrategicObjective.objects.prefetch_related("versions__created_by").get(pk=pk, **strategy_owner(council))
+    except StrategicObjective.DoesNotExist:
+        raise Http404("No objective with that number.") from None
 
 
 def proposal_list(*, user, council, stage=None) -> QuerySet[Proposal]:
@@ -250,13 +271,46 @@ def roadmap(*, user, councils, council_filter=None, objective=None) -> list[Prop
     qs = (
         Proposal.objects.filter(council__in=councils, stage__in=ROADMAP_STAGES)
         .select_related("council")
-        .prefetch_related("milestones", "depends_on", "objectives", "status_reports")
+        .prefetch_related("milestones", "depends_on", "objectives", "status_reports", "business_cases")
     )
     if council_filter is not None:
         qs = qs.filter(councils=council_filter).distinct()
     if objective is not None:
         qs = qs.filter(objectives=objective).distinct()
-    return sorted(qs, key=lambda p: (p.start_date is None, p.start_date or 0, p.reference))
+    projects = sorted(qs, key=lambda p: (p.start_date is None, p.start_date or 0, p.reference))
+    for project in projects:
+        apply_duration_optimism_bias(project)
+    return projects
+
+
+DEFAULT_OB_CATEGORY = "equipment_it"
+
+
+def apply_duration_optimism_bias(proposal) -> None:
+    """Set `ob_duration` (the duration uplift, a fraction), `ob_source` (where it comes from)
+    and `end_with_ob` (the end date once the planned duration is stretched by the uplift).
+
+    The uplift comes from the latest business case's optimism bias category and the share of
+    its risks mitigated. Without a case, the Green Book upper bound for IT (+54%) is used. A
+    category with no duration figure (outsourcing) leaves the dates as planned.
+    """
+    cases = sorted(proposal.business_cases.all(), key=lambda c: c.created_at)
+    if cases:
+        case = cases[-1]
+        ob = optimism_bias_for(case.ob_category, case.ob_mitigation)
+        proposal.ob_source = (
+            f"{case.get_stage_display()}: {ob['category'].label}, {case.ob_mitigation:.0%} of risks mitigated"
+        )
+    else:
+        ob = optimism_bias_for(DEFAULT_OB_CATEGORY, 0)
+        proposal.ob_source = f"No business case: {ob['category'].label}, upper bound"
+    proposal.ob_duration = ob["duration"]
+    proposal.ob_duration_text = (
+        None if ob["duration"] is None else f"{ob['duration'] * 100:.1f}".rstrip("0").rstrip(".") + "%"
+    )
+    proposal.end_with_ob = None
+    if proposal.start_date and proposal.end_date and proposal.end_date >= proposal.start_date:
+        proposal.end_with_ob = end_allowing_for_optimism_bias(proposal.start_date, proposal.end_date, ob["duration"])
 
 
 ROADMAP_FIRST_YEAR = 2023
@@ -270,10 +324,18 @@ def timeline_bar(proposal) -> dict | None:
     first = ROADMAP_FIRST_YEAR * 12
     span = (ROADMAP_LAST_YEAR + 2 - ROADMAP_FIRST_YEAR) * 12  # the last column is "2030 and beyond"
     start = max(proposal.start_date.year * 12 + proposal.start_date.month - 1 - first, 0)
+
+    def month(day):
+        return day.year * 12 + day.month - first
+
     end_date = proposal.end_date or proposal.start_date
-    end = min(end_date.year * 12 + end_date.month - first, span)
-    end = max(end, start + 1)
-    return {"left": round(start * 100 / span, 2), "width": round((end - start) * 100 / span, 2)}
+    end = max(min(month(end_date), span), start + 1)
+    bar = {"left": round(start * 100 / span, 2), "width": round((end - start) * 100 / span, 2), "ob_width": 0}
+    end_with_ob = getattr(proposal, "end_with_ob", None)
+    if end_with_ob and end_with_ob > end_date:
+        extended = max(min(month(end_with_ob), span), end)
+        bar["ob_width"] = round((extended - end) * 100 / span, 2)
+    return bar
 
 
 def benefits_summary(proposal) -> dict:

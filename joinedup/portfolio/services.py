@@ -33,6 +33,7 @@ from joinedup.portfolio.models import (
     GateDecision,
     GateOutcome,
     Milestone,
+    ObjectiveVersion,
     ObjectiveWeight,
     Option,
     Phase,
@@ -83,8 +84,104 @@ def objective_create(*, actor, council, code: str, title: str, description: str 
     objective = StrategicObjective(**owner, code=code, title=title.strip(), description=description)
     _full_clean(objective)
     objective.save()
+    _new_objective_version(actor, objective, note="Added")
     _audit(actor, "objective.create", objective, council, {"code": code, "title": objective.title}, source)
     return objective
+
+
+def _new_objective_version(actor, objective, note="") -> ObjectiveVersion:
+    latest = objective.versions.aggregate(v=Max("version"))["v"] or 0
+    return ObjectiveVersion.objects.create(
+        objective=objective,
+        version=latest + 1,
+        code=objective.code,
+        title=objective.title,
+        description=objective.description,
+        is_active=objective.is_active,
+        note=(note or "")[:300],
+        created_by=actor,
+    )
+
+
+def _owned_objective(council, objective) -> StrategicObjective:
+    """The objective, locked for the change, if it belongs to the council's strategy owner."""
+    try:
+        return StrategicObjective.objects.select_for_update().get(pk=objective.pk, **strategy_owner(council))
+    except StrategicObjective.DoesNotExist:
+        raise ValidationError("That objective does not belong to this strategy.") from None
+
+
+@transaction.atomic
+def objective_update(
+    *, actor, council, objective, code: str, title: str, description: str = "", note: str = "", source=""
+) -> StrategicObjective:
+    """Change an objective's code or wording. The old wording is kept as an earlier version, and
+    scores already given keep the version (and the weights) they were made with."""
+    _require(actor, rules.can_manage_strategy(actor, council), "Only partnership officers can change the objectives.")
+    objective = _owned_objective(council, objective)
+    if not objective.is_active:
+        raise ValidationError("This objective has been retired, so it cannot be changed.")
+    code = (code or "").strip().upper()
+    errors = {}
+    if not code:
+        errors["code"] = "Enter a code"
+    elif StrategicObjective.objects.filter(**strategy_owner(council), code=code).exclude(pk=objective.pk).exists():
+        errors["code"] = f"There is already an objective {code}."
+    if not (title or "").strip():
+        errors["title"] = "Enter the objective"
+    if errors:
+        raise ValidationError(errors)
+    before = {"code": objective.code, "title": objective.title, "description": objective.description}
+    after = {"code": code, "title": title.strip(), "description": (description or "").strip()}
+    if before == after:
+        raise ValidationError("Nothing has changed: change the code, the wording or the detail before saving.")
+    for field, value in after.items():
+        setattr(objective, field, value)
+    _full_clean(objective)
+    objective.save()
+    version = _new_objective_version(actor, objective, note=note)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    changes["version"] = version.version
+    _audit(actor, "objective.update", objective, council, changes, source)
+    return objective
+
+
+@transaction.atomic
+def objective_retire(*, actor, council, objective, weights: dict, note: str = "", source="") -> WeightSet:
+    """Retire an objective and, in the same step, set new weights for the objectives that remain
+    (they must add up to 100%), so the ranking never uses weights that no longer add up. Scores
+    already given against it stay in the history. Returns the new weights version."""
+    _require(actor, rules.can_manage_strategy(actor, council), "Only partnership officers can change the objectives.")
+    objective = _owned_objective(council, objective)
+    if not objective.is_active:
+        raise ValidationError("This objective has already been retired.")
+    if not (note or "").strip():
+        raise ValidationError({"note": "Say why the objective is being retired."})
+    remaining = [o for o in _active_objectives(council) if o.pk != objective.pk]
+    if not remaining:
+        raise ValidationError(
+            "Add another objective before retiring the last one: proposals need something to be scored against."
+        )
+    objective.is_active = False
+    objective.save(update_fields=["is_active", "updated_at"])
+    version = _new_objective_version(actor, objective, note=note.strip())
+    weights = {o: weights.get(o, weights.get(o.pk)) for o in remaining}
+    weight_set = weights_set_direct(
+        actor=actor,
+        council=council,
+        weights=weights,
+        note=f"{objective.code} retired: {note.strip()}"[:300],
+        source=source,
+    )
+    _audit(
+        actor,
+        "objective.retire",
+        objective,
+        council,
+        {"code": objective.code, "version": version.version, "weights_version": weight_set.version, "reason": note},
+        source,
+    )
+    return weight_set
 
 
 def current_weight_set(council) -> WeightSet | None:
@@ -553,6 +650,9 @@ def scores_record(*, actor, proposal, scores: dict, rater=None, source="") -> li
         raise ValidationError("A score needs a named rater.")
     weight_set = current_weight_set(proposal.council)
     allowed = {o.pk for o in _active_objectives(proposal.council)}
+    versions = {}
+    for version in ObjectiveVersion.objects.filter(objective_id__in=allowed).order_by("objective_id", "-version"):
+        versions.setdefault(version.objective_id, version)
     errors = {}
     rows = []
     for objective, (value, justification) in scores.items():
@@ -579,6 +679,7 @@ def scores_record(*, actor, proposal, scores: dict, rater=None, source="") -> li
                     value=value,
                     justification=justification.strip(),
                     weight_set=weight_set,
+                    objective_version=versions.get(objective.pk),
                 )
             )
     if errors:

@@ -41,6 +41,8 @@ urlpatterns = [
     path(P + "roadmap.xlsx", views.roadmap, {"fmt": "xlsx"}, name="roadmap-xlsx"),
     path(P + "strategy/", views.strategy, name="strategy"),
     path(P + "strategy/objectives/new/", views.objective_new, name="objective-new"),
+    path(P + "strategy/objectives/<int:pk>/edit/", views.objective_edit, name="objective-edit"),
+    path(P + "strategy/objectives/<int:pk>/retire/", views.objective_retire, name="objective-retire"),
     path(P + "strategy/weights/", views.weights_direct, name="weights-direct"),
     path(P + "strategy/weights/compare/", views.weights_ahp, name="weights-ahp"),
 ]

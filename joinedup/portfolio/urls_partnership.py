@@ -12,5 +12,6 @@ urlpatterns = [
     path("roadmap.xlsx", views.partnership_roadmap, {"fmt": "xlsx"}, name="roadmap-xlsx"),
     path("ranking/", views.partnership_ranking, name="ranking"),
     path("ranking.csv", views.partnership_ranking, {"fmt": "csv"}, name="ranking-csv"),
+    path("selection/", views.partnership_selection, name="selection"),
     path("ranking.xlsx", views.partnership_ranking, {"fmt": "xlsx"}, name="ranking-xlsx"),
 ]

@@ -676,10 +676,8 @@ def ranking(request, council_slug, fmt=None):
     )
 
 
-@login_required
-def selection(request, council_slug):
-    council = _council(request, council_slug)
-    rows, weight_set = selectors.ranking(user=request.user, council=council)
+def _selection(request, rows) -> dict:
+    """The budget selection form and, once it is valid, the best set among `rows`."""
     candidates = [r for r in rows if r.proposal.stage not in (Stage.DELIVERY,)]
     choices = [(str(r.proposal.pk), str(r.proposal)) for r in candidates]
     form = forms.SelectionForm(request.GET or None, choices=choices)
@@ -697,17 +695,21 @@ def selection(request, council_slug):
         except PrioritisationError as error:
             form.add_error(None, str(error))
     chosen = set(result.chosen) if result else set()
-    return render(
-        request,
-        "portfolio/selection.html",
-        {
-            "council": council,
-            "form": form,
-            "result": result,
-            "section": "selection",
-            "rows": [(r, r.proposal.pk in chosen) for r in candidates],
-        },
-    )
+    return {
+        "form": form,
+        "result": result,
+        "section": "selection",
+        "rows": [(r, r.proposal.pk in chosen) for r in candidates],
+    }
+
+
+@login_required
+def selection(request, council_slug):
+    council = _council(request, council_slug)
+    rows, weight_set = selectors.ranking(user=request.user, council=council)
+    context = _selection(request, rows)
+    context["council"] = council
+    return render(request, "portfolio/selection.html", context)
 
 
 # Roadmap
@@ -765,6 +767,7 @@ def strategy(request, council_slug):
         {
             "council": council,
             "objectives": selectors.objectives(council=council),
+            "all_objectives": selectors.all_objectives(user=request.user, council=council),
             "weight_sets": weight_sets,
             "can_manage": rules.can_manage_strategy(request.user, council),
             "section": "strategy",
@@ -800,6 +803,111 @@ def objective_new(request, council_slug):
         button="Save the objective",
         back=("portfolio:strategy",),
     )
+
+
+def _objective_page(request, council, objective, form, *, title, button, intro):
+    return render(
+        request,
+        "portfolio/objective_form.html",
+        {
+            "council": council,
+            "objective": objective,
+            "form": form,
+            "title": title,
+            "button": button,
+            "intro": intro,
+            "back_url": reverse("portfolio:strategy", args=[council.slug]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_edit(request, council_slug, pk):
+    council = _strategy_council(request, council_slug)
+    objective = selectors.objective_get(user=request.user, council=council, pk=pk)
+    if not objective.is_active:
+        messages.info(request, f"{objective.code} has been retired, so it cannot be changed.")
+        return redirect("portfolio:strategy", council.slug)
+    initial = {"code": objective.code, "title": objective.title, "description": objective.description}
+    form = forms.ObjectiveEditForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: services.objective_update(
+                actor=request.user, council=council, objective=objective, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "The objective has been changed. Its earlier wording is kept as a version.")
+        return redirect("portfolio:strategy", council.slug)
+    return _objective_page(
+        request,
+        council,
+        objective,
+        form,
+        title=f"Change objective {objective.code}",
+        button="Save the change",
+        intro="The earlier wording is kept. Scores already given keep the wording and the weights they were made with.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_retire(request, council_slug, pk):
+    council = _strategy_council(request, council_slug)
+    objective = selectors.objective_get(user=request.user, council=council, pk=pk)
+    if not objective.is_active:
+        messages.info(request, f"{objective.code} has already been retired.")
+        return redirect("portfolio:strategy", council.slug)
+    remaining = [o for o in selectors.objectives(council=council) if o.pk != objective.pk]
+    if not remaining:
+        messages.warning(
+            request,
+            "Add another objective before retiring the last one: proposals need something to be scored against.",
+        )
+        return redirect("portfolio:strategy", council.slug)
+    form = forms.retire_form_class(remaining)(request.POST or None, initial=_weights_without(council, objective))
+    if request.method == "POST" and form.is_valid():
+        weights = {o: form.cleaned_data[f"weight_{o.pk}"] / 100 for o in remaining}
+        weight_set = _save(
+            form,
+            lambda: services.objective_retire(
+                actor=request.user,
+                council=council,
+                objective=objective,
+                weights=weights,
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if weight_set:
+            messages.success(request, f"{objective.code} has been retired and the weights saved as {weight_set}.")
+            return redirect("portfolio:strategy", council.slug)
+    return _objective_page(
+        request,
+        council,
+        objective,
+        form,
+        title=f"Retire objective {objective.code}",
+        button="Retire the objective and save the weights",
+        intro=f"'{objective.title}' will no longer be scored or counted in the ranking. Scores already "
+        "given against it stay in each proposal's history. Give the objectives that remain new "
+        "weights that add up to 100%; we have shared out its weight in proportion as a start.",
+    )
+
+
+def _weights_without(council, objective) -> dict:
+    """The current weights of the other objectives, scaled up to make 100% again, as a starting point."""
+    current = services.current_weight_set(council)
+    if not current:
+        return {}
+    others = {w.objective_id: w.weight for w in current.weights.all() if w.objective_id != objective.pk}
+    total = sum(others.values())
+    if not total:
+        return {}
+    return {f"weight_{pk}": round(weight / total * 100, 2) for pk, weight in others.items()}
 
 
 @login_required
@@ -926,3 +1034,14 @@ def partnership_ranking(request, partnership_slug, fmt=None):
             "section": "ranking",
         },
     )
+
+
+@login_required
+def partnership_selection(request, partnership_slug):
+    """The best set of every council's open proposals within one partnership-wide budget."""
+    partnership, councils = _partnership(request, partnership_slug)
+    proposals = Proposal.objects.filter(council__in=councils).exclude(stage__in=[Stage.REJECTED, Stage.CLOSED])
+    rows, weight_set = selectors.ranking(user=request.user, council=councils[0], proposals=proposals)
+    context = _selection(request, rows)
+    context["partnership"] = partnership
+    return render(request, "portfolio/partnership_selection.html", context)

@@ -209,3 +209,90 @@ def test_intake_and_budget_selection_work_without_javascript(no_js_page, demo):
     page.get_by_role("button", name="Find the best set").click()
     heading(page, "Choose projects within a budget")
     expect(page.locator("main")).to_contain_text("The best set")
+
+
+PARTNERSHIP = "/partnerships/south-east-lincolnshire/portfolio"
+
+
+def test_partnership_budget_selection(page, axe, demo):
+    sign_in(page, "partnership@example.org", f"{PARTNERSHIP}/selection/")
+    heading(page, "Choose projects within the partnership's budget")
+    axe(page)
+    # A project forced in that costs more than the budget is a clear error, not a crash.
+    page.get_by_label("Capital budget (£)").fill("1")
+    page.get_by_label("Revenue budget a year (£)").fill("1")
+    page.locator("input[name=forced_in]").first.check()
+    page.get_by_role("button", name="Find the best set").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("already cost more than the budget")
+    expect(page.locator("main")).not_to_contain_text("The best set")
+    axe(page)
+    page.locator("input[name=forced_in]").first.uncheck()
+    page.get_by_label("Capital budget (£)").fill("2500000")
+    page.get_by_label("Revenue budget a year (£)").fill("400000")
+    page.get_by_role("button", name="Find the best set").click()
+    expect(page.locator("main")).to_contain_text("The best set")
+    expect(page.locator("table")).to_contain_text("East Lindsey")
+    expect(page.locator("table")).to_contain_text("Chosen")
+    axe(page)
+
+
+def test_roadmap_applies_and_explains_duration_optimism_bias(page, axe, demo):
+    sign_in(page, "staff@example.org", f"{BASE}/roadmap/")
+    heading(page, "Roadmap")
+    expect(page.locator("table")).to_contain_text("Could end, allowing for optimism bias")
+    expect(page.locator("table")).to_contain_text("longer")
+    page.get_by_text("Why the later end dates?").click()
+    expect(page.locator("main")).to_contain_text("up to 54% longer than planned")
+    axe(page)
+
+
+def test_officer_changes_and_retires_an_objective(page, axe, demo):
+    sign_in(page, "partnership@example.org", f"{BASE}/strategy/")
+    heading(page, "Objectives and weights")
+    page.get_by_text("History of the objectives").scroll_into_view_if_needed()
+    axe(page)
+
+    # Change the wording: a blank title is refused, then the change is saved as a new version.
+    page.get_by_role("link", name="Change SO2").click()
+    heading(page, "Change objective SO2")
+    axe(page)
+    page.get_by_label("Objective in plain English").fill("")
+    page.get_by_role("button", name="Save the change").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the objective")
+    axe(page)
+    page.get_by_label("Objective in plain English").fill("Staff spend less time re-keying and chasing")
+    page.get_by_label("Reason for the change").fill("Clearer wording agreed by the board")
+    page.get_by_role("button", name="Save the change").click()
+    heading(page, "Objectives and weights")
+    expect(page.locator("table").first).to_contain_text("Staff spend less time re-keying and chasing")
+
+    # Retire SO4: the weights of the rest must add up to 100%.
+    page.get_by_role("link", name="Retire SO4").click()
+    heading(page, "Retire objective SO4")
+    axe(page)
+    page.get_by_label(re.compile("^SO1:")).fill("10")
+    page.get_by_label("Why is this objective being retired?").fill("Covered by the cyber security programme")
+    page.get_by_role("button", name="Retire the objective and save the weights").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The weights must add up to 100%")
+    axe(page)
+    page.get_by_label(re.compile("^SO1:")).fill("45")
+    page.get_by_label(re.compile("^SO2:")).fill("35")
+    page.get_by_label(re.compile("^SO3:")).fill("20")
+    page.get_by_role("button", name="Retire the objective and save the weights").click()
+    heading(page, "Objectives and weights")
+    expect(page.locator("main")).to_contain_text("SO4 has been retired")
+    expect(page.get_by_role("link", name="Retire SO4")).to_have_count(0)
+    page.get_by_text(re.compile(r"SO4: .*\(retired\)")).click()
+    axe(page)
+
+
+def test_objective_pages_work_without_javascript(no_js_page, demo):
+    page = no_js_page
+    sign_in(page, "partnership@example.org", f"{BASE}/strategy/")
+    page.get_by_role("link", name="Retire SO3").click()
+    page.get_by_label("Why is this objective being retired?").fill("")
+    page.get_by_role("button", name="Retire the objective and save the weights").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the objective is being retired")
+    page.goto(f"{PARTNERSHIP}/selection/?capital_limit=2500000&revenue_limit=400000")
+    heading(page, "Choose projects within the partnership's budget")
+    expect(page.locator("main")).to_contain_text("The best set")

@@ -139,3 +139,69 @@ def test_selection_prefers_the_pair_over_the_single_big_project():
 def test_project_forced_both_ways_is_refused():
     with pytest.raises(PrioritisationError, match="both forced in and forced out"):
         select_within_budget([Candidate("a", 1, 1, 1)], 10, 10, {"a"}, {"a"})
+
+
+def test_forced_in_projects_over_budget_are_a_clear_error():
+    candidates = [Candidate("a", 10, 80, 5), Candidate("b", 10, 40, 5), Candidate("c", 5, 10, 1)]
+    with pytest.raises(PrioritisationError, match="always include already cost more than the budget"):
+        select_within_budget(candidates, 100, 50, forced_in={"a", "b"})
+
+
+def test_forced_in_projects_over_the_revenue_budget_are_a_clear_error():
+    with pytest.raises(PrioritisationError, match="revenue 30 of 20"):
+        select_within_budget([Candidate("a", 10, 1, 30)], 100, 20, forced_in={"a"})
+
+
+def test_ties_go_to_the_cheaper_set():
+    candidates = [Candidate("dear", 50, 90, 0), Candidate("cheap", 50, 30, 0)]
+    result = select_within_budget(candidates, 100, 0)
+    assert result.chosen == ["cheap"]
+    assert result.capital == 30
+
+
+def test_large_council_sized_problem_is_solved_exactly():
+    # 60 proposals with money in pounds: checked against a dynamic programme over the capital
+    # budget (the revenue budget is set so it never binds).
+    import random
+
+    rng = random.Random(7)
+    candidates = [
+        Candidate(i, rng.randint(1, 100), rng.randint(1, 40) * 10_000, rng.randint(0, 5) * 1_000) for i in range(60)
+    ]
+    cap = 1_500_000
+    best = [0] * (cap // 10_000 + 1)
+    for c in candidates:
+        w = c.capital // 10_000
+        for room in range(len(best) - 1, w - 1, -1):
+            best[room] = max(best[room], best[room - w] + c.value)
+    result = select_within_budget(candidates, cap, 10**9)
+    assert result.value == best[-1]
+    assert result.capital <= cap
+
+
+def test_forced_in_and_out_are_respected_even_when_costly():
+    candidates = [Candidate("good", 90, 50, 0), Candidate("poor", 1, 50, 0), Candidate("ok", 50, 40, 0)]
+    result = select_within_budget(candidates, 100, 0, forced_in={"poor"}, forced_out={"good"})
+    assert set(result.chosen) == {"poor", "ok"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    items=st.lists(
+        st.tuples(
+            st.decimals(min_value=0, max_value=100, places=2),
+            st.integers(min_value=0, max_value=400).map(lambda n: n * 2_500),
+            st.integers(min_value=0, max_value=60).map(lambda n: n * 1_000),
+        ),
+        max_size=7,
+    ),
+    cap=st.integers(min_value=0, max_value=2_000_000),
+    rev=st.integers(min_value=0, max_value=200_000),
+)
+def test_selection_matches_brute_force_with_pounds_and_two_decimal_scores(items, cap, rev):
+    # Scores out of 100 to two places and costs in pounds, as the ranked list gives them.
+    candidates = [Candidate(key=i, value=float(v), capital=c, revenue=r) for i, (v, c, r) in enumerate(items)]
+    expected = brute_force(candidates, cap, rev, set(), set())
+    result = select_within_budget(candidates, cap, rev)
+    assert result.value == pytest.approx(expected)
+    assert result.capital <= cap and result.revenue <= rev
