@@ -7,6 +7,14 @@ Exactly once:
   `claimed_at` and `attempts + 1`). Only the worker whose UPDATE changed the row sends it, so
   two workers (or a task and the `deliver_messages` sweep) never send the same message.
 * The outcome is recorded with another conditional UPDATE that names the claim.
+* Many messages at once (`deliver_many`, `deliver_due`) are claimed in batches of up to
+  `BATCH_SIZE`: one transaction picks the due rows (`SELECT ... FOR UPDATE SKIP LOCKED` on
+  PostgreSQL, so concurrent workers take different rows without waiting) and marks them all
+  `sending`. The batch is then sent over one mail connection and every outcome is recorded in
+  one more transaction. So a batch costs two commits, not three per message. If the worker dies
+  in the middle of a batch, every message of the batch is left `sending` and the sweep later
+  marks it `uncertain`: none is ever sent twice, at the price of a person checking up to a
+  batch of messages (which staff can resend from the request's page).
 * A message left in `sending` longer than `LEASE` means a worker stopped between sending and
   recording. It may have gone, so the sweep marks it `uncertain` and never sends it again by
   itself; staff can see it and decide. (A text is first looked up at GOV.UK Notify by its
@@ -33,7 +41,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.core.validators import validate_email
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from notifications_python_client.errors import APIError, HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
@@ -55,6 +64,8 @@ RETRY_DELAYS = (
     timedelta(hours=6),
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Messages claimed together: a worker that dies mid-batch leaves at most this many uncertain.
+BATCH_SIZE = 50
 # How often to ask Notify whether a sent text arrived, and for how long (Notify keeps 7 days).
 STATUS_POLL_INTERVAL = timedelta(minutes=5)
 STATUS_POLL_WINDOW = timedelta(days=7)
@@ -110,6 +121,42 @@ def claim(message_id: int, *, now=None) -> Message | None:
     return Message.objects.select_related("council").get(pk=message_id)
 
 
+def _due(queryset, now):
+    return queryset.filter(status=MessageStatus.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def claim_batch(message_ids=None, *, limit: int = BATCH_SIZE, now=None) -> list[Message]:
+    """Take up to `limit` pending, due messages (of `message_ids`, if given) for sending, in one transaction.
+
+    Return the messages this worker now holds, oldest due first. Rows another worker is claiming
+    at the same moment are skipped, not waited for (PostgreSQL's SKIP LOCKED; SQLite lets only
+    one writer in at a time), and the UPDATE only takes rows that are still pending, so no two
+    workers ever hold the same message.
+    """
+    now = now or timezone.now()
+    due = _due(Message.objects.all(), now)
+    if message_ids is not None:
+        due = due.filter(pk__in=list(message_ids))
+    with transaction.atomic():
+        ids = list(
+            due.order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        _due(Message.objects.filter(pk__in=ids), now).update(
+            status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+        return list(
+            Message.objects.select_related("council")
+            .filter(pk__in=ids, status=MessageStatus.SENDING, claimed_at=now)
+            .order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
+        )
+
+
 def _ours(message: Message, *statuses):
     """The message row, only while it is still in the claim this worker made."""
     return Message.objects.filter(
@@ -134,7 +181,8 @@ def _record_sent(message: Message, provider_reference: str) -> str:
         from joinedup.notifications.tasks import message_status_refresh
 
         try:
-            message_status_refresh.using(run_after=now + STATUS_FIRST_CHECK).enqueue(message.pk)
+            with transaction.atomic():  # a savepoint: a failure here must not spoil a batch's transaction
+                message_status_refresh.using(run_after=now + STATUS_FIRST_CHECK).enqueue(message.pk)
         except Exception:  # the sweep checks statuses too
             logger.exception("Could not queue a status check for message %s", message.pk)
     return MessageStatus.SENT
@@ -167,10 +215,27 @@ def _record_retry(message: Message, error: str) -> str:
         from joinedup.notifications.tasks import deliver_message
 
         try:
-            deliver_message.using(run_after=next_attempt_at).enqueue(message.pk)
+            with transaction.atomic():  # a savepoint: a failure here must not spoil a batch's transaction
+                deliver_message.using(run_after=next_attempt_at).enqueue(message.pk)
         except Exception:  # the sweep picks it up when it is due
             logger.exception("Could not queue the retry of message %s", message.pk)
     return MessageStatus.PENDING
+
+
+def _attempt(message: Message) -> tuple:
+    """Send one claimed message. Return how to record the outcome: (recorder, detail)."""
+    try:
+        return _record_sent, send(message)
+    except TransientError as error:
+        return _record_retry, str(error)
+    except PermanentError as error:
+        return _record_failed, str(error)
+    except UncertainError as error:
+        return _record_uncertain, str(error)
+    except Exception as error:
+        # A fault we did not foresee: it may have happened after sending, so never resend.
+        logger.exception("Unexpected error sending message %s", message.pk)
+        return _record_uncertain, f"Unexpected error while sending: {error!r}"
 
 
 def deliver(message_id: int) -> str | None:
@@ -178,19 +243,58 @@ def deliver(message_id: int) -> str | None:
     message = claim(message_id)
     if message is None:
         return None
+    recorder, detail = _attempt(message)
+    return recorder(message, detail)
+
+
+def _deliver_claimed(messages: list[Message]) -> list[str]:
+    """Send a claimed batch over one mail connection, then record every outcome in one transaction."""
+    if not messages:
+        return []
+    _mail_check()  # once per batch: the messages then go back to back
     try:
-        provider_reference = send(message)
-    except TransientError as error:
-        return _record_retry(message, str(error))
-    except PermanentError as error:
-        return _record_failed(message, str(error))
-    except UncertainError as error:
-        return _record_uncertain(message, str(error))
-    except Exception as error:
-        # A fault we did not foresee: it may have happened after sending, so never resend.
-        logger.exception("Unexpected error sending message %s", message.pk)
-        return _record_uncertain(message, f"Unexpected error while sending: {error!r}")
-    return _record_sent(message, provider_reference)
+        outcomes = [(message, *_attempt(message)) for message in messages]
+    finally:
+        _mail.trusted, _mail.down = False, None
+    with transaction.atomic():
+        sent_emails = [
+            (message, detail)
+            for message, recorder, detail in outcomes
+            if recorder is _record_sent and message.channel == MessageChannel.EMAIL
+        ]
+        results = _record_sent_emails(sent_emails)
+        results += [
+            recorder(message, detail)
+            for message, recorder, detail in outcomes
+            if not (recorder is _record_sent and message.channel == MessageChannel.EMAIL)
+        ]
+        return results
+
+
+def _record_sent_emails(sent: list[tuple[Message, str]]) -> list[str]:
+    """Record a batch's sent emails in one UPDATE (what `_record_sent` does for each, in one statement)."""
+    if not sent:
+        return []
+    now = timezone.now()
+    rows = Message.objects.none()
+    for claimed_at in {message.claimed_at for message, _ in sent}:
+        rows |= Message.objects.filter(
+            pk__in=[message.pk for message, _ in sent if message.claimed_at == claimed_at], claimed_at=claimed_at
+        )
+    updated = rows.filter(status__in=(MessageStatus.SENDING, MessageStatus.UNCERTAIN)).update(
+        status=MessageStatus.SENT,
+        sent_at=now,
+        provider_reference=Case(
+            *(When(pk=message.pk, then=Value(reference[:100])) for message, reference in sent),
+            output_field=CharField(),
+        ),
+        last_error="",
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    if updated != len(sent):
+        logger.warning("%s email(s) were sent but their claim had changed; not recorded", len(sent) - updated)
+    return [MessageStatus.SENT] * len(sent)
 
 
 def send(message: Message) -> str:
@@ -243,6 +347,8 @@ def _mail_connection():
         smtp = getattr(connection, "connection", None)
         if smtp is None and not hasattr(connection, "connection"):
             return connection  # a backend with no SMTP session (the console or memory backend)
+        if smtp is not None and getattr(_mail, "trusted", False):
+            return connection  # checked at the start of this batch
         try:
             if smtp is not None and smtp.noop()[0] == 250:
                 return connection
@@ -260,15 +366,43 @@ def _mail_connection():
     return connection
 
 
+def _mail_check() -> None:
+    """At the start of a batch, check this thread's mail connection once (NOOP) and trust it for the batch.
+
+    The batch's emails then go back to back with no NOOP before each. If the server goes away in
+    the middle, the email being sent is recorded as uncertain, and the next batch reconnects.
+    """
+    _mail.trusted, _mail.down = False, None
+    try:
+        _mail_connection()
+    except OSError as error:
+        # Every email of the batch will wait for a retry, without trying (and perhaps timing out)
+        # once each: a slow batch could outlive its claims' lease.
+        _mail.down = error
+        return
+    _mail.trusted = True
+
+
 def _mail_connection_drop() -> None:
     """Close this thread's mail connection, if any; the next email opens a new one."""
     connection = getattr(_mail, "connection", None)
-    _mail.connection = None
+    _mail.connection, _mail.trusted = None, False
     if connection is not None:
         try:
             connection.close()
         except Exception:
             logger.warning("Could not close the mail server connection cleanly", exc_info=True)
+
+
+class _BuiltOnce(EmailMessage):
+    """An email whose MIME message is built once: checked before sending, then sent as built."""
+
+    _built = None
+
+    def message(self, *args, **kwargs):
+        if self._built is None:
+            self._built = super().message(*args, **kwargs)
+        return self._built
 
 
 def _send_email(message: Message) -> str:
@@ -277,7 +411,7 @@ def _send_email(message: Message) -> str:
     except ValidationError:
         raise PermanentError(f"{message.recipient!r} is not a valid email address.") from None
     message_id = message_id_header(message)
-    email = EmailMessage(
+    email = _BuiltOnce(
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -289,6 +423,9 @@ def _send_email(message: Message) -> str:
     except ValueError as error:
         raise PermanentError(f"The email could not be made: {error}") from error
 
+    down = getattr(_mail, "down", None)
+    if down is not None:
+        raise TransientError(f"Could not connect to the mail server: {down!r}")
     try:
         connection = _mail_connection()
     except OSError as error:  # refused, timed out, TLS or sign-in failure: nothing was sent
@@ -454,18 +591,33 @@ def due_message_ids(*, now=None, limit: int = 500) -> list[int]:
     )
 
 
-def deliver_many(message_ids: list[int]) -> dict:
-    """Deliver each message in turn. Return counts by outcome."""
-    counts = Counter(deliver(message_id) or "taken by another worker" for message_id in message_ids)
-    return {str(key): value for key, value in counts.items()}
+def deliver_many(message_ids: list[int], *, batch_size: int = BATCH_SIZE) -> dict:
+    """Deliver the messages in batches (see the top of this module). Return counts by outcome.
+
+    A message that is not pending and due (already sent, or held by another worker) is counted
+    as "taken by another worker" and left alone.
+    """
+    message_ids = list(dict.fromkeys(message_ids))
+    counts = Counter()
+    for start in range(0, len(message_ids), batch_size):
+        chunk = message_ids[start : start + batch_size]
+        messages = claim_batch(chunk, limit=len(chunk))
+        counts["taken by another worker"] += len(chunk) - len(messages)
+        counts.update(_deliver_claimed(messages))
+    return {str(key): value for key, value in counts.items() if value}
 
 
-def deliver_due(*, limit: int = 500) -> dict:
+def deliver_due(*, limit: int = 500, batch_size: int = BATCH_SIZE) -> dict:
     """Expire stale claims, send every due message and check sent texts. Return counts by outcome."""
     counts = Counter()
     counts["uncertain"] += expire_claims()
-    for message_id in due_message_ids(limit=limit):
-        counts[deliver(message_id) or "taken by another worker"] += 1
+    remaining = limit
+    while remaining > 0:
+        messages = claim_batch(limit=min(batch_size, remaining))
+        if not messages:
+            break
+        remaining -= len(messages)
+        counts.update(_deliver_claimed(messages))
     counts["status checked"] += refresh_sms_statuses()
     return {str(key): value for key, value in counts.items() if value}
 

@@ -15,3 +15,15 @@ class MessageWordingForm(forms.Form):
             del self.fields["subject"]
             self.fields["body"].label = "Text message"
             self.fields["body"].widget.attrs["rows"] = 5
+
+
+class MessageResendForm(forms.Form):
+    checked = forms.BooleanField(required=False)
+
+    def __init__(self, *args, message, **kwargs):
+        super().__init__(*args, **kwargs)
+        if message.status == "uncertain":
+            label = f"I have checked that {message.recipient} did not get this message, or needs it again"
+        else:
+            label = f"I have checked why it could not be sent, and {message.recipient} still needs it"
+        self.fields["checked"].label = label

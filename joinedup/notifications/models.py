@@ -43,6 +43,11 @@ class Message(BaseModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True, help_text="Notify's id or the Message-ID.")
     last_error = models.TextField(blank=True)
+    # Staff sent this message again after checking: the new attempt is its own message, so the
+    # record of this one (its status, attempts and error) is kept as it was.
+    resend_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resent_as", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -53,6 +58,15 @@ class Message(BaseModel):
 
     def __str__(self):
         return f"{self.event} to {self.recipient} ({self.get_status_display()})"
+
+    @property
+    def needs_checking(self) -> bool:
+        """Ended uncertain or failed, and nobody has sent it again yet."""
+        return self.status in RESENDABLE_STATUSES and not hasattr(self, "resent_as")
+
+
+# A person may send these again after checking; any other message is waiting, on its way or sent.
+RESENDABLE_STATUSES = (MessageStatus.UNCERTAIN, MessageStatus.FAILED)
 
 
 class MessageTemplate(BaseModel):

@@ -19,7 +19,13 @@ from joinedup.core.audit import audit_record, field_changes
 from joinedup.notifications import rendering
 from joinedup.notifications.defaults import DEFAULTS, default_wording
 from joinedup.notifications.delivery import api_key_is_well_formed
-from joinedup.notifications.models import Message, MessageChannel, MessageTemplate, NotifySettings
+from joinedup.notifications.models import (
+    RESENDABLE_STATUSES,
+    Message,
+    MessageChannel,
+    MessageTemplate,
+    NotifySettings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -278,3 +284,53 @@ def message_template_reset(*, actor, council, event: str, channel: str) -> bool:
     )
     template.delete()
     return True
+
+
+@transaction.atomic
+def message_resend(*, actor, message: Message, checked: bool) -> Message:
+    """Send an uncertain or failed message again, after a member of staff has checked it is needed.
+
+    The new attempt is a new outbox message (`resend_of` points at the old one), so the old
+    one's record stays as it was. A message can be resent once; if the resend fails too, that
+    one can be resent in turn. Returns the new message, which goes once this transaction commits.
+    """
+    permissions.require(
+        actor is not None and permissions.can_view_staff_pages(actor, message.council),
+        "Only the council's staff can resend its messages.",
+    )
+    if not checked:
+        raise ValidationError({"checked": ["Confirm you have checked that the message needs sending again"]})
+    original = Message.objects.select_for_update().select_related("council").get(pk=message.pk)
+    if original.status not in RESENDABLE_STATUSES:
+        raise ValidationError(
+            f"This message cannot be resent: it is '{original.get_status_display().lower()}'. "
+            "Only a message that could not be sent, or may not have been, can be resent."
+        )
+    if Message.objects.filter(resend_of=original).exists():
+        raise ValidationError("This message has already been resent. Check the new message's delivery instead.")
+    resend = Message.objects.create(
+        council=original.council,
+        event=original.event,
+        channel=original.channel,
+        recipient=original.recipient,
+        subject=original.subject,
+        body=original.body,
+        object_type=original.object_type,
+        object_id=original.object_id,
+        dedupe_key=_dedupe_key(f"resend:{original.pk}"),
+        resend_of=original,
+    )
+    audit_record(
+        actor=actor,
+        action="notifications.message.resend",
+        instance=original,
+        council=original.council,
+        changes={
+            "status": original.status,
+            "recipient": original.recipient,
+            "last_error": original.last_error,
+            "resent_as": resend.pk,
+        },
+    )
+    _outbox_batch(transaction.get_connection()).append(resend.pk)
+    return resend

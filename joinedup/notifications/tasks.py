@@ -13,7 +13,7 @@ def deliver_message(message_id: int) -> str | None:
 
 @task()
 def deliver_messages(message_ids: list[int]) -> dict:
-    """Send the messages one transaction queued, each claimed and recorded on its own."""
+    """Send the messages one transaction queued, claimed and recorded in batches (see delivery.py)."""
     return delivery.deliver_many(message_ids)
 
 

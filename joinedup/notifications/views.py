@@ -3,17 +3,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from joinedup.accounts import permissions
 from joinedup.core.validation import add_to_form
 from joinedup.councils.views import staff_council_from_path
-from joinedup.notifications import services
+from joinedup.notifications import selectors, services
 from joinedup.notifications.defaults import DEFAULTS, default_wording
-from joinedup.notifications.forms import MessageWordingForm
+from joinedup.notifications.forms import MessageResendForm, MessageWordingForm
 from joinedup.notifications.models import MessageChannel, MessageTemplate
 from joinedup.notifications.rendering import PLACEHOLDERS
 from joinedup.notifications.wording import EVENT_DESCRIPTIONS, sample_context
+
+# The most messages needing checking listed on the message list page, newest first.
+PROBLEMS_SHOWN = 100
 
 
 @login_required
@@ -29,6 +33,7 @@ def message_list(request, council_slug):
         }
         for event in DEFAULTS
     ]
+    to_check = selectors.messages_needing_checking(user=request.user, council=council)
     return render(
         request,
         "notifications/message_list.html",
@@ -36,6 +41,8 @@ def message_list(request, council_slug):
             "council": council,
             "rows": rows,
             "can_manage": permissions.can_manage_council(request.user, council),
+            "to_check": to_check[:PROBLEMS_SHOWN],
+            "to_check_count": to_check.count(),
         },
     )
 
@@ -88,4 +95,38 @@ def message_edit(request, council_slug, event, channel):
             "can_manage": can_manage,
             "placeholders": sorted(PLACEHOLDERS),
         },
+    )
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_resend(request, council_slug, pk):
+    """One sent (or not) message in full; for an uncertain or failed one, a form to send it again."""
+    council = staff_council_from_path(request, council_slug)
+    message = selectors.message_for_staff(user=request.user, council=council, pk=pk)
+    form = MessageResendForm(request.POST if request.method == "POST" else None, message=message)
+    back = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resend = services.message_resend(actor=request.user, message=message, checked=form.cleaned_data["checked"])
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            flash.success(request, f"The message will be sent again to {resend.recipient}.")
+            if back:
+                return redirect(back)
+            return redirect("notifications:message-resend", council_slug=council.slug, pk=resend.pk)
+    return render(
+        request,
+        "notifications/message_resend.html",
+        {"council": council, "message": message, "form": form, "next": back},
     )
