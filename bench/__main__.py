@@ -3,8 +3,8 @@ Run every benchmark and write docs/performance.md: `make bench`, or `python -m b
 
 The benchmarks use a throwaway database: a new SQLite file in a temporary folder, deleted
 afterwards. To run them on another database (PostgreSQL, say), set BENCH_DATABASE_URL to an
-empty database you can spare. Migrations are applied to it and the benchmark data is rolled
-back at the end, so it is left with empty tables.
+empty database you can spare. Migrations are applied to it and the request data (made by the bulk
+generator, which commits as it goes) is left in it: drop the database afterwards.
 """
 
 import datetime
@@ -85,7 +85,8 @@ The machine is shared with other work and is noisy, so times vary from run to ru
 ratios between lookups in one run, not the times across runs or machines.
 
 Each benchmark makes its own data in a throwaway database: a temporary SQLite file, or the
-database named by `BENCH_DATABASE_URL` (its benchmark data is rolled back afterwards).
+database named by `BENCH_DATABASE_URL`, which must be empty to start with and is left holding the
+generated requests (drop it afterwards).
 Times come from `time.perf_counter`. "Median" is the middle lookup time; "95th percentile"
 is the time that 95 lookups in 100 beat. A µs (microsecond) is a millionth of a second.
 
