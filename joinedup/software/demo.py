@@ -15,16 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.councils.models import Council, ServiceArea
-from joinedup.software import services
+from joinedup.software import services, workflows
+from joinedup.software.imports.csvfile import day_bit
 from joinedup.software.models import (
     Application,
     Assignment,
+    AttestationCampaign,
     Contract,
     Entitlement,
     EsdFunction,
     LgslService,
     Product,
-    UsageDaily,
+    ReclaimRequest,
+    ReclaimStatus,
+    UsageMonthly,
     UsageSource,
     add_months,
 )
@@ -440,16 +444,20 @@ def _licences(council, products, number):
                 days_ago = rng.randint(product.activity_days + 1, 400)
             else:
                 continue  # never used
+            day = today - datetime.timedelta(days=days_ago)
             usage.append(
-                UsageDaily(
+                UsageMonthly(
                     council=council,
                     product=product,
                     person=person,
                     source=UsageSource.M365_ACTIVE_USER,
-                    day=today - datetime.timedelta(days=days_ago),
+                    month=day.replace(day=1),
+                    days=day_bit(day),
+                    active_days=1,
+                    last_seen=day,
                 )
             )
-        UsageDaily.objects.bulk_create(usage, batch_size=5000, ignore_conflicts=True)
+        UsageMonthly.objects.bulk_create(usage, batch_size=5000, ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -465,7 +473,51 @@ def seed_software() -> int:
         if not Application.objects.filter(council=council).exists():
             added += _seed_register(council, products, number)
         _licences(council, products, number)
+        _workflows(council, products)
     return added
+
+
+def _workflows(council, products):
+    """Reclaim requests for unused Office 365 E3 licences (one kept, one reclaimed, the rest open)
+    and this year's attestation campaign (a few applications answered), once per council."""
+    today = timezone.localdate()
+    if not ReclaimRequest.objects.filter(council=council).exists():
+        requests = workflows.reclaim_requests_create(
+            actor=None, council=council, product=products["Office 365 E3"], today=today, source=SOURCE
+        )
+        if len(requests) >= 2:
+            workflows.reclaim_decide(
+                actor=None,
+                request=requests[0],
+                decision=ReclaimStatus.KEPT,
+                reason="On maternity leave until the spring; the licence is needed when they return.",
+                source=SOURCE,
+            )
+            workflows.reclaim_decide(actor=None, request=requests[1], decision=ReclaimStatus.RECLAIMED, source=SOURCE)
+    if not AttestationCampaign.objects.filter(council=council, year=today.year).exists():
+        campaign = workflows.attestation_campaign_start(
+            actor=None,
+            council=council,
+            year=today.year,
+            due_date=today + datetime.timedelta(days=30),
+            source=SOURCE,
+        )
+        attestations = list(campaign.attestations.order_by("application__name")[:3])
+        answers = [
+            (True, True, True, ""),
+            (True, False, True, "The business owner moved to Finance: the new owner is the Head of Revenues."),
+            (False, True, True, "Replaced by the shared partnership system in the spring; the contract ends then."),
+        ]
+        for attestation, (needed, owner, users, comment) in zip(attestations, answers, strict=False):
+            workflows.attestation_answer(
+                actor=None,
+                attestation=attestation,
+                still_needed=needed,
+                owner_correct=owner,
+                users_correct=users,
+                comment=comment,
+                source=SOURCE,
+            )
 
 
 def _seed_register(council, products, number):

@@ -400,27 +400,39 @@ class Assignment(BaseModel):
         return f"{self.product} to {self.person}"
 
 
-class UsageDaily(models.Model):
-    """That one person used one product on one day (the raw events are never kept)."""
+class UsageMonthly(models.Model):
+    """One person's use of one product in one calendar month: the days they used it and how often
+    (the raw events are never kept). A sign-in log of a million rows comes down to about a
+    tenth as many of these, which keeps imports fast."""
 
     council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     person = models.CharField(max_length=254)
-    day = models.DateField()
+    month = models.DateField(help_text="The first day of the month.")
+    # Which days of the month: bit 0 is the 1st, bit 30 the 31st (so "used within 90 days" is exact).
+    days = models.IntegerField()
+    active_days = models.PositiveSmallIntegerField()
+    last_seen = models.DateField()
     events = models.PositiveIntegerField(default=1)
     source = models.CharField(max_length=20, choices=UsageSource.choices)
 
     class Meta:
-        verbose_name_plural = "daily usage"
+        verbose_name_plural = "monthly usage"
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "product", "person", "day", "source"], name="software_usage_daily_unique"
+                fields=["council", "product", "person", "month", "source"], name="software_usage_monthly_unique"
             )
-        ]
-        indexes = [models.Index(fields=["council", "product", "day"])]
+        ]  # its index serves the lookups by council and product too
 
     def __str__(self):
-        return f"{self.person} used {self.product_id} on {self.day}"
+        return f"{self.person} used {self.product_id} on {self.active_days} days of {self.month:%B %Y}"
+
+    @staticmethod
+    def last_day(month: datetime.date, days: int) -> datetime.date:
+        return month.replace(day=days.bit_length())
+
+    def used_days(self) -> list[datetime.date]:
+        return [self.month.replace(day=n + 1) for n in range(31) if self.days >> n & 1]
 
 
 class ImportKind(models.TextChoices):

@@ -20,7 +20,7 @@ from joinedup.software.models import (
     LgslService,
     Product,
     SupplierCommitment,
-    UsageDaily,
+    UsageMonthly,
     add_months,
 )
 
@@ -187,6 +187,40 @@ class LicencePosition:
         return max(self.assigned - self.owned, 0) if self.per_person else 0
 
 
+def window_mask(month: datetime.date, after: datetime.date, until: datetime.date) -> int:
+    """The days of `month` (as a bitmask, bit 0 the 1st) that fall after `after`, up to `until`."""
+    if (month.year, month.month) < (after.year, after.month) or (month.year, month.month) > (until.year, until.month):
+        return 0
+    first = 1 if (after.year, after.month) < (month.year, month.month) else after.day + 1
+    last = 31 if (until.year, until.month) > (month.year, month.month) else until.day
+    if first > last:
+        return 0
+    return ((1 << last) - 1) & ~((1 << (first - 1)) - 1)
+
+
+def active_people(*, council, windows: dict) -> dict:
+    """{product id: people who used it on a day after `after`, up to `until`} for
+    `windows` = {product id: (after, until)}, from the monthly usage (exact to the day)."""
+    active = defaultdict(set)
+    if not windows:
+        return active
+    earliest = min(after for after, _ in windows.values()).replace(day=1)
+    latest = max(until for _, until in windows.values())
+    rows = UsageMonthly.objects.filter(
+        council=council, product_id__in=windows, month__gte=earliest, month__lte=latest
+    ).values_list("product_id", "person", "month", "days")
+    masks = {}
+    for product_id, person, month, days in rows.iterator(chunk_size=5000):
+        key = (product_id, month)
+        mask = masks.get(key)
+        if mask is None:
+            after, until = windows[product_id]
+            mask = masks[key] = window_mask(month, after, until)
+        if days & mask:
+            active[product_id].add(person)
+    return active
+
+
 def licence_position(*, council, today=None, activity_days: int | None = None) -> list[LicencePosition]:
     """Owned, assigned, used, unassigned and reclaimable rights per product at one council.
 
@@ -203,32 +237,28 @@ def licence_position(*, council, today=None, activity_days: int | None = None) -
         owned[entitlement.product_id] += entitlement.quantity
         cost[entitlement.product_id] += entitlement.yearly_unit_price * entitlement.quantity
         per_person[entitlement.product_id] |= entitlement.metric in PER_PERSON_METRICS
-    assigned = dict(
-        Assignment.objects.filter(council=council)
-        .values_list("product")
-        .annotate(n=Count("id"))
-        .values_list("product", "n")
-    )
-    product_ids = set(owned) | set(assigned)
+    assigned_people = defaultdict(set)
+    for product_id, person in Assignment.objects.filter(council=council).values_list("product_id", "person"):
+        assigned_people[product_id].add(person)
+    product_ids = set(owned) | set(assigned_people)
     products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).select_related("publisher")}
+    windows = {
+        product_id: (today - datetime.timedelta(days=activity_days or product.activity_days), today)
+        for product_id, product in products.items()
+    }
+    active = active_people(council=council, windows=windows)
     positions = []
     for product_id in product_ids:
         product = products[product_id]
         days = activity_days or product.activity_days
-        since = today - datetime.timedelta(days=days)
-        active_people = (
-            UsageDaily.objects.filter(council=council, product_id=product_id, day__gt=since, day__lte=today)
-            .values("person")
-            .distinct()
-        )
-        used = Assignment.objects.filter(council=council, product_id=product_id, person__in=active_people).count()
+        used = len(assigned_people[product_id] & active[product_id])
         quantity = owned.get(product_id, 0)
         unit = (cost[product_id] / quantity) if quantity else Decimal("0")
         positions.append(
             LicencePosition(
                 product=product,
                 owned=quantity,
-                assigned=assigned.get(product_id, 0),
+                assigned=len(assigned_people[product_id]),
                 used=used,
                 activity_days=days,
                 yearly_cost=cost[product_id].quantize(PENNY, ROUND_HALF_UP),

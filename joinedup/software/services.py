@@ -9,7 +9,7 @@ Who may write:
 """
 
 import datetime
-import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from joinedup.accounts import permissions
 from joinedup.core.audit import audit_record, field_changes
-from joinedup.software.imports.csvfile import ImportResult, decode
+from joinedup.software.imports.csvfile import ImportResult, decode, file_sha256
 from joinedup.software.imports.readers import READERS, file_headers
 from joinedup.software.models import (
     Application,
@@ -31,7 +31,7 @@ from joinedup.software.models import (
     ProductAlias,
     Publisher,
     SupplierCommitment,
-    UsageDaily,
+    UsageMonthly,
     UsageSource,
     normalise_name,
 )
@@ -449,15 +449,18 @@ class ImportFailed(Exception):
 BATCH_SIZE = 5000
 
 
-def import_check(*, council, kind: str, data: bytes, options: dict | None = None):
+def import_check(*, council, kind: str, data, options: dict | None = None):
     """Read a file and say what importing it would do, writing nothing (the dry run).
 
     `options` are what the person importing chose: the product a Microsoft 365 Apps report counts
     (`{"product": id}`), or the columns of a generic file (see `readers.read_generic`).
     """
     dictionary = product_dictionary(council=council).prefetch_related("aliases")
-    result = READERS[kind](data, dictionary, **(options or {}))
-    sha = hashlib.sha256(data).hexdigest()
+    # The file's checksum (to spot a file imported already) is worked out while it is read.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checksum = pool.submit(file_sha256, data)
+        result = READERS[kind](data, dictionary, **(options or {}))
+        sha = result.sha256 = checksum.result()
     earlier = ImportBatch.objects.filter(council=council, kind=kind, sha256=sha, status=ImportStatus.IMPORTED).first()
     if earlier is not None:
         result.warnings.append(
@@ -468,37 +471,8 @@ def import_check(*, council, kind: str, data: bytes, options: dict | None = None
 
 def _write(council, kind, result):
     written = 0
-    if kind == ImportKind.M365_ACTIVE_USER:
-        rows = [
-            UsageDaily(
-                council=council,
-                product_id=product_id,
-                person=person,
-                day=day,
-                events=1,
-                source=UsageSource.M365_ACTIVE_USER,
-            )
-            for product_id, person, day in sorted(result.usage)
-        ]
-        UsageDaily.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        written = len(rows)
-    elif kind == ImportKind.M365_APPS:
-        rows = [
-            UsageDaily(
-                council=council,
-                product_id=product_id,
-                person=person,
-                day=day,
-                events=1,
-                source=UsageSource.M365_APPS,
-            )
-            for product_id, person, day in sorted(result.usage)
-        ]
-        UsageDaily.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        written = len(rows)
-    elif kind in (ImportKind.ENTRA_SIGNIN, ImportKind.GENERIC):
-        source = UsageSource.ENTRA_SIGNIN if kind == ImportKind.ENTRA_SIGNIN else UsageSource.GENERIC
-        written = _usage_upsert(council, source, result.events)
+    if kind in USAGE_SOURCES:
+        written = _usage_merge(council, USAGE_SOURCES[kind], result.months)
     elif kind == ImportKind.LICENCE_EXPORT:
         existing = {
             (product_id, person): (pk, source)
@@ -533,42 +507,154 @@ def _write(council, kind, result):
     return written
 
 
-def _usage_upsert(council, source, events: dict) -> int:
-    """Write {(product id, person, day): sign-ins} as daily usage. A day found again in a later
-    export takes the later count, so overlapping files add nothing twice.
+USAGE_SOURCES = {
+    ImportKind.M365_ACTIVE_USER: UsageSource.M365_ACTIVE_USER,
+    ImportKind.M365_APPS: UsageSource.M365_APPS,
+    ImportKind.ENTRA_SIGNIN: UsageSource.ENTRA_SIGNIN,
+    ImportKind.GENERIC: UsageSource.GENERIC,
+}
 
-    Sign-in logs run to hundreds of thousands of person-days, so this is one prepared
-    INSERT ... ON CONFLICT run over batches of plain tuples (PostgreSQL and SQLite both have it),
-    not a model object per row. Rows go in key order, so two imports lock rows in the same order.
+
+def merge_month(old_days: int, old_events: int, days: int, events: int) -> tuple[int, int]:
+    """Usage of one month already stored, merged with the same month in a new file.
+
+    The days are their union. Sign-ins add up when the files cover different days; where one
+    file's days include the other's, the one with more days is the later export and its count
+    stands; where they only partly overlap, the larger count stands (nothing is counted twice).
+    So importing the same file again changes nothing.
     """
-    table = connection.ops.quote_name(UsageDaily._meta.db_table)
+    merged = old_days | days
+    if not old_days & days:
+        return merged, old_events + events
+    if merged == days and merged != old_days:
+        return merged, events
+    if merged == old_days and merged != days:
+        return merged, old_events
+    return merged, max(old_events, events)
+
+
+def _usage_merge(council, source, months: dict) -> int:
+    """Store {(product id, person, first of month): [days bitmask, sign-ins]} as monthly usage,
+    merged with what earlier imports stored (see `merge_month`). Return the rows added or changed.
+
+    A sign-in log of a million rows gives some 100,000 of these, so they go in as batches of
+    plain tuples through one prepared INSERT (or UPDATE), not a model object per row; rows that
+    are already stored as they would be are left alone.
+    """
+    if not months:
+        return 0
+    existing = {}
+    stored = UsageMonthly.objects.filter(
+        council=council, source=source, month__in={month for _, _, month in months}
+    ).values_list("product_id", "person", "month", "pk", "days", "events")
+    for product_id, person, month, pk, days, events in stored.iterator(chunk_size=BATCH_SIZE):
+        existing[(product_id, person, month)] = (pk, days, events)
+    table = connection.ops.quote_name(UsageMonthly._meta.db_table)
     # The table name is the model's own, quoted; the values are parameters.
-    sql = (
-        f"INSERT INTO {table} (council_id, product_id, person, day, events, source) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (council_id, product_id, person, day, source) DO UPDATE SET events = excluded.events"
-    )
+    update = f"UPDATE {table} SET days = %s, active_days = %s, last_seen = %s, events = %s WHERE id = %s"  # noqa: S608
     adapt = connection.ops.adapt_datefield_value
-    days = {}
-    rows = []
+    adapted = {}
+    last_days = {}
+
+    def day(value):
+        if value not in adapted:
+            adapted[value] = adapt(value)
+        return adapted[value]
+
+    def last_seen(month, days):
+        key = (month, days.bit_length())
+        if key not in last_days:
+            last_days[key] = day(UsageMonthly.last_day(month, days))
+        return last_days[key]
+
+    council_id = council.pk
+    inserts, updates, written = [], [], 0
     with connection.cursor() as cursor:
-        for (product_id, person, day), count in sorted(events.items()):
-            if day not in days:
-                days[day] = adapt(day)
-            rows.append((council.pk, product_id, person, days[day], count, source))
-            if len(rows) >= BATCH_SIZE:
-                cursor.executemany(sql, rows)
-                rows = []
-        if rows:
-            cursor.executemany(sql, rows)
-    return len(events)
+        # Rows go in key order, so two imports lock rows in the same order.
+        for key in sorted(months):
+            days, events = months[key]
+            product_id, person, month = key
+            found = existing.get(key)
+            if found is None:
+                inserts.append(
+                    (
+                        council_id,
+                        product_id,
+                        person,
+                        day(month),
+                        days,
+                        days.bit_count(),
+                        last_seen(month, days),
+                        events,
+                        source,
+                    )
+                )
+            else:
+                pk, old_days, old_events = found
+                days, events = merge_month(old_days, old_events, days, events)
+                if (days, events) == (old_days, old_events):
+                    continue
+                updates.append((days, days.bit_count(), last_seen(month, days), events, pk))
+            if len(inserts) >= BATCH_SIZE:
+                _insert_rows(cursor, table, USAGE_COLUMNS, inserts)
+                written += len(inserts)
+                inserts = []
+            if len(updates) >= BATCH_SIZE:
+                cursor.executemany(update, updates)
+                written += len(updates)
+                updates = []
+        if inserts:
+            _insert_rows(cursor, table, USAGE_COLUMNS, inserts)
+        if updates:
+            cursor.executemany(update, updates)
+    return written + len(inserts) + len(updates)
+
+
+USAGE_COLUMNS = ("council_id", "product_id", "person", "month", "days", "active_days", "last_seen", "events", "source")
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)  # numbers, and dates as YYYY-MM-DD
+
+
+def _copy_line(row) -> str:
+    """A row in COPY's text format; values are escaped only if one needs it (rarely)."""
+    line = "\t".join(map(str, row))
+    if None in row or "\\" in line or "\n" in line or "\r" in line or line.count("\t") != len(row) - 1:
+        line = "\t".join(map(_copy_text, row))
+    return line + "\n"
+
+
+def _insert_rows(cursor, table, columns, rows):
+    """Insert many rows of plain values at once: PostgreSQL's COPY, or INSERTs of many rows each."""
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    if connection.vendor == "postgresql":
+        # COPY's text format, written in large blocks (psycopg's write_row is a Python call per row).
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            copy.write("".join(map(_copy_line, rows)))
+        return
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, min(500, (connection.features.max_query_params or 999) // len(columns)))
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([placeholder] * len(chunk))  # noqa: S608
+        cursor.execute(sql, [value for row in chunk for value in row])
 
 
 @transaction.atomic
-def import_file(
-    *, actor, council, kind: str, data: bytes, filename: str, options: dict | None = None, source: str = ""
-):
-    """Check and import a file in one go (management commands and tests). Raise ImportFailed on any problem."""
+def import_file(*, actor, council, kind: str, data, filename: str, options: dict | None = None, source: str = ""):
+    """Check and import a file in one go (management commands and tests). Raise ImportFailed on any problem.
+
+    `data` is the file's bytes or, for a large file, its path (it is then read from disk as needed).
+    """
     require_register_access(actor, council)
     result = import_check(council=council, kind=kind, data=data, options=options)
     if not result.ok:
@@ -578,7 +664,7 @@ def import_file(
         council=council,
         kind=kind,
         filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=result.sha256,
         status=ImportStatus.IMPORTED,
         uploaded_by=actor,
         report_refresh_date=result.report_refresh_date,
@@ -610,7 +696,10 @@ def import_upload(*, actor, council, kind: str, data: bytes, filename: str, opti
     ).delete()
     if kind == ImportKind.GENERIC and not options:
         result = ImportResult(kind=kind)
-        if decode(data, result) is not None and not file_headers(data):
+        text = decode(data, result)
+        if text is not None:
+            text.close()
+        if text is not None and not file_headers(data):
             result.error(1, "", "The file has no header row naming its columns.")
         if not result.ok:
             return None, result
@@ -618,7 +707,7 @@ def import_upload(*, actor, council, kind: str, data: bytes, filename: str, opti
             council=council,
             kind=kind,
             filename=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=file_sha256(data),
             content=data,
             uploaded_by=actor,
         )
@@ -630,7 +719,7 @@ def import_upload(*, actor, council, kind: str, data: bytes, filename: str, opti
         council=council,
         kind=kind,
         filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=result.sha256,
         content=data,
         uploaded_by=actor,
         report_refresh_date=result.report_refresh_date,

@@ -19,7 +19,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ from joinedup.software.models import (
     Product,
     ReclaimRequest,
     ReclaimStatus,
-    UsageDaily,
+    UsageMonthly,
 )
 from joinedup.software.services import _check_in_dictionary, require_register_access
 
@@ -92,12 +92,17 @@ def reclaim_candidates(*, council, product, today=None):
     if metrics and not metrics & set(PER_PERSON_METRICS):
         return []
     since = today - datetime.timedelta(days=product.activity_days)
-    last_used = dict(
-        UsageDaily.objects.filter(council=council, product=product, day__lte=today)
-        .values_list("person")
-        .annotate(last=Max("day"))
-        .values_list("person", "last")
-    )
+    last_used = {}
+    for person, month, days in UsageMonthly.objects.filter(
+        council=council, product=product, month__lte=today
+    ).values_list("person", "month", "days"):
+        if (month.year, month.month) == (today.year, today.month):
+            days &= (1 << today.day) - 1  # not the days after today
+            if not days:
+                continue
+        last = UsageMonthly.last_day(month, days)
+        if person not in last_used or last > last_used[person]:
+            last_used[person] = last
     people = Assignment.objects.filter(council=council, product=product).values_list("person", flat=True)
     return sorted(
         (person, last_used.get(person))

@@ -3,6 +3,7 @@
 import codecs
 import csv
 import datetime
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -41,7 +42,10 @@ class ImportResult:
     assignments: set = field(default_factory=set)
     products: dict = field(default_factory=dict)  # product name -> people
     events: dict = field(default_factory=dict)  # (product_id, person, day) -> sign-ins that day
+    # What is stored: {(product_id, person, first day of the month): [days bitmask, sign-ins]}.
+    months: dict = field(default_factory=dict)
     more_errors: int = 0
+    sha256: str = ""  # of the whole file, once it has been read
 
     @property
     def ok(self) -> bool:
@@ -58,12 +62,34 @@ class ImportResult:
             "rows": self.rows,
             "people": self.people,
             "skipped": self.skipped,
-            "usage_days": len(self.usage),
+            "usage_days": sum(days.bit_count() for days, _ in self.months.values()),
+            "usage_months": len(self.months),
             "assignments": len(self.assignments),
             "products": dict(sorted(self.products.items())),
             "report_refresh_date": str(self.report_refresh_date) if self.report_refresh_date else None,
             "warnings": self.warnings,
         }
+
+
+def day_bit(day: datetime.date) -> int:
+    """A day as one bit of its month's bitmask: bit 0 is the 1st, bit 30 the 31st."""
+    return 1 << (day.day - 1)
+
+
+def to_months(events) -> dict:
+    """{(product_id, person, day): sign-ins} (or a set of those keys, one use each) as
+    {(product_id, person, first day of the month): [days bitmask, sign-ins]}."""
+    months = {}
+    counts = events.items() if isinstance(events, dict) else ((key, 1) for key in events)
+    for (product_id, person, day), count in counts:
+        key = (product_id, person, day.replace(day=1))
+        month = months.get(key)
+        if month is None:
+            months[key] = [day_bit(day), count]
+        else:
+            month[0] |= day_bit(day)
+            month[1] += count
+    return months
 
 
 def header_key(name: str) -> str:
@@ -78,43 +104,92 @@ class Column:
     required: bool = True
 
 
-def _is_utf8(data: bytes) -> bool:
+CHUNK = 1 << 20
+
+
+def open_file(data):
+    """The file being imported as a binary stream: `data` is its bytes, or the path of a file on
+    disk (sign-in logs run to hundreds of megabytes, so they are read from disk as needed)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return io.BytesIO(data)
+    return open(data, "rb")  # noqa: SIM115 (the caller closes it)
+
+
+def file_sha256(data) -> str:
+    """The SHA-256 of the file (bytes or a path), read in chunks."""
+    digest = hashlib.sha256()
+    with open_file(data) as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_utf8(file) -> bool:
     """Check the whole file is UTF-8 without making a text copy of it (files can be hundreds of MB)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    chunk = 1 << 20
     try:
-        for start in range(0, len(data), chunk):
-            decoder.decode(view[start : start + chunk], final=False)
+        while chunk := file.read(CHUNK):
+            decoder.decode(chunk, final=False)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def decode(data: bytes, result: ImportResult):
-    """Return the file as a text stream (decoded as it is read), or None with the problem in `result`."""
-    if not data or (not data[:4096].strip() and not data.strip()):
-        result.error(None, "", "The file is empty.")
-        return None
-    head = data[:4096]
-    if head.startswith(b"PK\x03\x04") or b"\x00" in head or head.startswith(b"%PDF"):
-        result.error(
-            None,
-            "",
-            "The file is not a CSV file (it looks like a spreadsheet, PDF or other binary file). "
-            "Save or export it as CSV (comma-separated values) and upload that.",
-        )
-        return None
-    if _is_utf8(data):
-        return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+def _is_cp1252(file) -> bool:
+    decoder = codecs.getincrementaldecoder("cp1252")()
     try:
-        data.decode("cp1252")
+        while chunk := file.read(CHUNK):
+            decoder.decode(chunk, final=False)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        result.error(None, "", "The file's text cannot be read. Save it as CSV UTF-8 and try again.")
-        return None
-    result.warnings.append("The file is not UTF-8; it was read as Windows-1252 text.")
-    return io.TextIOWrapper(io.BytesIO(data), encoding="cp1252", newline="")
+        return False
+    return True
+
+
+def _is_blank(file) -> bool:
+    while chunk := file.read(CHUNK):
+        if chunk.strip():
+            return False
+    return True
+
+
+def decode(data, result: ImportResult):
+    """Return the file (bytes or a path) as a text stream, decoded as it is read, or None with the
+    problem in `result`. The caller closes the stream."""
+    file = open_file(data)
+    try:
+        head = file.read(4096)
+        if not head.strip():
+            file.seek(0)
+            if _is_blank(file):
+                result.error(None, "", "The file is empty.")
+                file.close()
+                return None
+        if head.startswith(b"PK\x03\x04") or b"\x00" in head or head.startswith(b"%PDF"):
+            result.error(
+                None,
+                "",
+                "The file is not a CSV file (it looks like a spreadsheet, PDF or other binary file). "
+                "Save or export it as CSV (comma-separated values) and upload that.",
+            )
+            file.close()
+            return None
+        file.seek(0)
+        if _is_utf8(file):
+            file.seek(0)
+            return io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+        file.seek(0)
+        if not _is_cp1252(file):
+            result.error(None, "", "The file's text cannot be read. Save it as CSV UTF-8 and try again.")
+            file.close()
+            return None
+        result.warnings.append("The file is not UTF-8; it was read as Windows-1252 text.")
+        file.seek(0)
+        return io.TextIOWrapper(file, encoding="cp1252", newline="")
+    except BaseException:
+        file.close()
+        raise
 
 
 def find_columns(header: list[str], columns: dict[str, Column]) -> dict[str, int]:
@@ -131,7 +206,7 @@ def find_columns(header: list[str], columns: dict[str, Column]) -> dict[str, int
     return found
 
 
-def read_rows(data: bytes, columns: dict[str, Column], result: ImportResult):
+def read_rows(data, columns: dict[str, Column], result: ImportResult):
     """Yield (row number, {column key: value}) for each data row; problems go into `result`.
 
     Row numbers count the header as row 1, as a spreadsheet shows them. Nothing is yielded if the
@@ -140,6 +215,11 @@ def read_rows(data: bytes, columns: dict[str, Column], result: ImportResult):
     text = decode(data, result)
     if text is None:
         return
+    with text:
+        yield from _read_rows(text, columns, result)
+
+
+def _read_rows(text, columns: dict[str, Column], result: ImportResult):
     reader = csv.reader(text, strict=True)
     try:
         header = next(reader)

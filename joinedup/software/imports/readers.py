@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import io
 import re
 import tempfile
 from collections import defaultdict
@@ -13,9 +14,11 @@ from joinedup.software.imports.csvfile import (
     find_columns,
     header_key,
     is_concealed,
+    open_file,
     parse_bool,
     parse_date,
     read_rows,
+    to_months,
 )
 from joinedup.software.models import ImportKind, normalise_name
 
@@ -80,7 +83,7 @@ def _split_products(value: str) -> list[str]:
     return [part for part in parts if part and part.casefold() not in {"unlicensed", "none"}]
 
 
-def read_m365_active_user(data: bytes, dictionary) -> ImportResult:
+def read_m365_active_user(data, dictionary) -> ImportResult:
     """The Microsoft 365 'active user detail' report: one row per user, a last activity date per workload.
 
     A person's usage of each product assigned to them is recorded on the day of their latest
@@ -134,6 +137,7 @@ def read_m365_active_user(data: bytes, dictionary) -> ImportResult:
             if last is not None:
                 result.usage.add((product.pk, person, last))
     lookup.report(result, "Assigned Products")
+    result.months = to_months(result.usage)
     result.people = len(people)
     result.products = {name: len(persons) for name, persons in products_people.items()}
     if concealed:
@@ -145,7 +149,7 @@ def read_m365_active_user(data: bytes, dictionary) -> ImportResult:
     return result
 
 
-def read_licence_export(data: bytes, dictionary) -> ImportResult:
+def read_licence_export(data, dictionary) -> ImportResult:
     """A licence assignment export: each user with the products (SKUs) assigned to them.
 
     One row per user with products separated by '+' (the admin centre's 'Licenses' column), or one
@@ -186,9 +190,24 @@ ENTRA_SIGNIN_COLUMNS = {
 _ISO_DATE_RE2 = r"(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
 
 
-def _entra_groups_duckdb(data: bytes):
-    """Sign-ins grouped by (user name, application, day, status, error code) with their number,
-    read by DuckDB, as written in the file (not yet stripped or lower-cased); or None.
+def _entra_header(data) -> list[str] | None:
+    """The header row of a UTF-8 file that does not look binary, or None."""
+    try:
+        with open_file(data) as file:
+            head = file.read(4096)
+            if not head.strip() or head.startswith((b"PK\x03\x04", b"%PDF")) or b"\x00" in head:
+                return None
+            file.seek(0)
+            with io.TextIOWrapper(file, encoding="utf-8-sig", newline="") as text:
+                return next(csv.reader(text, strict=True))
+    except (StopIteration, csv.Error, UnicodeDecodeError, OSError):
+        return None
+
+
+def _entra_groups_duckdb(data):
+    """Sign-ins grouped by (user name, application, month, status, error code), as written in the
+    file (not yet stripped or lower-cased), with their number and the days of the month they fall
+    on (a bitmask, bit 0 for the 1st); read by DuckDB straight from the file; or None.
 
     None means "read it row by row instead": DuckDB is not installed, the file is not plain
     UTF-8, a column is missing, or any row has a problem (a malformed row, a blank line, a date
@@ -199,13 +218,8 @@ def _entra_groups_duckdb(data: bytes):
         import duckdb
     except ImportError:
         return None
-    scratch = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
-    text = decode(data, scratch)
-    if text is None or scratch.warnings:
-        return None
-    try:
-        header = next(csv.reader(text))
-    except (StopIteration, csv.Error):
+    header = _entra_header(data)
+    if header is None:
         return None
     found = find_columns(header, ENTRA_SIGNIN_COLUMNS)
     if any(key not in found for key in ("date", "person", "application")):
@@ -214,29 +228,37 @@ def _entra_groups_duckdb(data: bytes):
     def column(key):
         return f"coalesce(c{found[key]}, '')" if key in found else "''"
 
+    day = f"try_cast(substr(trim({column('date')}), 1, 10) AS DATE)"
     names = {f"c{index}": "VARCHAR" for index in range(len(header))}
     query = f"""
-        SELECT {column("person")}, {column("application")}, substr(trim({column("date")}), 1, 10),
+        SELECT {column("person")}, {column("application")}, substr(trim({column("date")}), 1, 7),
                {column("status")}, {column("error_code")}, count(*),
-               bool_and(regexp_full_match(trim({column("date")}), '{_ISO_DATE_RE2}')
-                        AND try_cast(substr(trim({column("date")}), 1, 10) AS DATE) IS NOT NULL)
+               bit_or(CAST(1 AS BIGINT) << (day({day}) - 1)),
+               bool_and(regexp_full_match(trim({column("date")}), '{_ISO_DATE_RE2}') AND {day} IS NOT NULL)
         FROM read_csv(?, columns = {names!r}, header = true, auto_detect = false, delim = ',', quote = '"',
                       escape = '"', strict_mode = true, null_padding = false, ignore_errors = false)
         GROUP BY ALL
     """  # noqa: S608 (column names are made here from positions; the file is a parameter)
-    with tempfile.NamedTemporaryFile(suffix=".csv") as file:
-        file.write(data)
-        file.flush()
+
+    def run(path):
+        connection = duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
         try:
-            connection = duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
-            try:
-                connection.execute("SET enable_progress_bar = false")
-                groups = connection.execute(query, [file.name]).fetchall()
-            finally:
-                connection.close()
-        except duckdb.Error:
-            return None
-    if not groups or not all(group[6] for group in groups):
+            connection.execute("SET enable_progress_bar = false")
+            return connection.execute(query, [str(path)]).fetchall()
+        finally:
+            connection.close()
+
+    try:
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            with tempfile.NamedTemporaryFile(suffix=".csv") as file:
+                file.write(data)
+                file.flush()
+                groups = run(file.name)
+        else:
+            groups = run(data)
+    except duckdb.Error:
+        return None
+    if not groups or not all(group[7] for group in groups):
         return None
     return groups
 
@@ -245,11 +267,11 @@ def _read_entra_groups(groups, dictionary) -> ImportResult | None:
     """The import of DuckDB's groups, counted exactly as the row-by-row reader counts rows."""
     result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
     lookup = ProductLookup(dictionary)
-    counts = defaultdict(int)
+    months = {}
     people = set()
     products_people = defaultdict(set)
-    days = {}
-    for person, application, day, status, error_code, number, _ in groups:
+    firsts = {}
+    for person, application, month, status, error_code, number, days, _ in groups:
         result.rows += number
         status = status.strip().casefold()
         if (status and status != "success") or error_code.strip() not in ("", "0"):
@@ -262,15 +284,22 @@ def _read_entra_groups(groups, dictionary) -> ImportResult | None:
         if product is None:
             result.skipped += number
             continue
-        if day not in days:
-            days[day] = datetime.date.fromisoformat(day)
+        first = firsts.get(month)
+        if first is None:
+            first = firsts[month] = datetime.date.fromisoformat(f"{month}-01")
         people.add(person)
         products_people[product.name].add(person)
-        counts[(product.pk, person, days[day])] += number
-    return _entra_finish(result, lookup, counts, people, products_people)
+        key = (product.pk, person, first)
+        found = months.get(key)
+        if found is None:
+            months[key] = [days, number]
+        else:  # the same person or product written two ways
+            found[0] |= days
+            found[1] += number
+    return _entra_finish(result, lookup, months, people, products_people)
 
 
-def _entra_finish(result, lookup, counts, people, products_people) -> ImportResult:
+def _entra_finish(result, lookup, months, people, products_people) -> ImportResult:
     if lookup.unknown:
         names = sorted(lookup.unknown, key=lambda name: -lookup.unknown[name][1])
         listed = ", ".join(f"{name} ({lookup.unknown[name][1]})" for name in names[:15])
@@ -279,19 +308,19 @@ def _entra_finish(result, lookup, counts, people, products_people) -> ImportResu
             f"Sign-ins to {len(names)} applications that are not in the product dictionary were left out: "
             f"{listed}{more}. Add an alias to count one."
         )
-    result.usage = set(counts)
-    result.events = dict(counts)
+    result.months = months
     result.people = len(people)
     result.products = {name: len(persons) for name, persons in products_people.items()}
     return result
 
 
-def read_entra_signins(data: bytes, dictionary, *, fast: bool = True) -> ImportResult:
+def read_entra_signins(data, dictionary, *, fast: bool = True) -> ImportResult:
     """An Entra sign-in log export (interactive or non-interactive): one row per sign-in.
 
-    Successful sign-ins are counted per person, product and day. Sign-ins to applications that
-    are not in the dictionary are left out with a warning, since the log covers every application
-    in the tenant (Microsoft's own included), not only those the council licenses.
+    Successful sign-ins are counted per person, product and month, with the days of the month
+    they fall on. Sign-ins to applications that are not in the dictionary are left out with a
+    warning, since the log covers every application in the tenant (Microsoft's own included),
+    not only those the council licenses.
 
     Logs run to millions of rows, so DuckDB (where installed) reads and groups the file first;
     a file it finds any problem in is read row by row, which reports each problem.
@@ -333,7 +362,7 @@ def read_entra_signins(data: bytes, dictionary, *, fast: bool = True) -> ImportR
         people.add(person)
         products_people[product.name].add(person)
         counts[(product.pk, person, day)] += 1
-    return _entra_finish(result, lookup, counts, people, products_people)
+    return _entra_finish(result, lookup, to_months(counts), people, products_people)
 
 
 M365_APPS_COLUMNS = {
@@ -355,7 +384,7 @@ def _chosen_product(dictionary, product_id, result):
     return product
 
 
-def read_m365_apps(data: bytes, dictionary, *, product=None) -> ImportResult:
+def read_m365_apps(data, dictionary, *, product=None) -> ImportResult:
     """The Microsoft 365 Apps user detail report: one row per user, with their last activity date
     and the platforms (Windows, Mac, mobile, web) they used the apps on in the report period.
 
@@ -399,6 +428,7 @@ def read_m365_apps(data: bytes, dictionary, *, product=None) -> ImportResult:
         other = parse_bool(values.get("web", "")) or parse_bool(values.get("mobile", ""))
         if other and not desktop and ("windows" in values or "mac" in values):
             web_only += 1
+    result.months = to_months(result.usage)
     result.people = len(people)
     result.products = {chosen.name: len(active)} if active else {}
     if web_only:
@@ -521,21 +551,23 @@ def read_generic(
         )
     result.usage = set(counts)
     result.events = dict(counts)
+    result.months = to_months(counts)
     result.people = len(people)
     result.products = {name: len(persons) for name, persons in products_people.items()}
     return result
 
 
-def file_headers(data: bytes) -> list[str]:
+def file_headers(data) -> list[str]:
     """The distinct column names in a file's header row, as written (a repeated name once)."""
     scratch = ImportResult(kind=ImportKind.GENERIC)
     text = decode(data, scratch)
     if text is None:
         return []
-    try:
-        header = next(csv.reader(text))
-    except (StopIteration, csv.Error):
-        return []
+    with text:
+        try:
+            header = next(csv.reader(text))
+        except (StopIteration, csv.Error):
+            return []
     seen, names = set(), []
     for name in header:
         key = header_key(name)

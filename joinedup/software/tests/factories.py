@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from joinedup.software import services
-from joinedup.software.models import EsdFunction
+from joinedup.software.models import EsdFunction, UsageMonthly
 
 
 def make_product(council, name, *, publisher="Microsoft", aliases=(), functions=(), activity_days=None):
@@ -38,3 +38,21 @@ def make_contract(council, reference, *, end, start=None, notice_months=3, annua
         annual_value=Decimal(annual_value),
         **values,
     )
+
+
+def make_usage(council, product, person, day, source="manual", events=1):
+    """One day's use of a product, stored as its month."""
+    usage, _ = UsageMonthly.objects.get_or_create(
+        council=council,
+        product=product,
+        person=person,
+        month=day.replace(day=1),
+        source=source,
+        defaults={"days": 0, "active_days": 0, "last_seen": day, "events": 0},
+    )
+    usage.days |= 1 << (day.day - 1)
+    usage.active_days = usage.days.bit_count()
+    usage.last_seen = max(usage.last_seen, day)
+    usage.events += events
+    usage.save()
+    return usage

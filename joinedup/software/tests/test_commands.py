@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from joinedup.core.demo import seed_demo
-from joinedup.software.models import Assignment, UsageDaily
+from joinedup.software.models import Assignment, UsageMonthly
 from joinedup.software.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -39,4 +39,4 @@ def test_sample_files_import_cleanly(tmp_path):
     call_command("software_import", str(export), council="boston", kind="licence_export")
     assert Assignment.objects.filter(council__slug="boston").count() == before
     call_command("software_import", str(report), council="boston", kind="m365_active_user")
-    assert UsageDaily.objects.filter(council__slug="boston", source="m365_active_user").exists()
+    assert UsageMonthly.objects.filter(council__slug="boston", source="m365_active_user").exists()

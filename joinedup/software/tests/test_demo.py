@@ -3,7 +3,14 @@ import pytest
 from joinedup.core.demo import seed_demo
 from joinedup.councils.models import Council, Partnership
 from joinedup.software.demo import seed_software
-from joinedup.software.models import Application, Assignment, Contract, UsageDaily
+from joinedup.software.models import (
+    Application,
+    Assignment,
+    Attestation,
+    Contract,
+    ReclaimRequest,
+    UsageMonthly,
+)
 from joinedup.software.selectors import licence_position, partnership_duplication, renewal_calendar
 
 pytestmark = pytest.mark.django_db
@@ -15,14 +22,18 @@ def test_demo_estates_are_realistic_and_seeding_is_idempotent():
         Application.objects.count(),
         Contract.objects.count(),
         Assignment.objects.count(),
-        UsageDaily.objects.count(),
+        UsageMonthly.objects.count(),
+        ReclaimRequest.objects.count(),
+        Attestation.objects.count(),
     )
     assert seed_software() == 0
     assert (
         Application.objects.count(),
         Contract.objects.count(),
         Assignment.objects.count(),
-        UsageDaily.objects.count(),
+        UsageMonthly.objects.count(),
+        ReclaimRequest.objects.count(),
+        Attestation.objects.count(),
     ) == counts
     for council in Council.objects.all():
         assert Application.objects.filter(council=council).count() >= 24
@@ -41,3 +52,21 @@ def test_demo_products_are_classified_by_service():
     groups = partnership_duplication(partnership=Partnership.objects.get(), by="service")
     planning = next(g for g in groups if g.category.identifier == 487)
     assert planning.duplicated and planning.single_product_saving is not None
+
+
+def test_demo_has_reclaim_requests_and_an_attestation_campaign_in_each_state():
+    seed_demo(password="demo-password-1234")
+    boston = Council.objects.get(slug="boston")
+    reclaims = set(ReclaimRequest.objects.filter(council=boston).values_list("status", flat=True))
+    assert reclaims == {"open", "kept", "reclaimed"}
+    kept = ReclaimRequest.objects.get(council=boston, status="kept")
+    assert (
+        kept.reason
+        and not Assignment.objects.filter(
+            council=boston,
+            product=kept.product,
+            person=ReclaimRequest.objects.get(council=boston, status="reclaimed").person,
+        ).exists()
+    )
+    answers = set(Attestation.objects.filter(council=boston).values_list("status", flat=True))
+    assert {"confirmed", "changes"} <= answers and len(answers) == 3

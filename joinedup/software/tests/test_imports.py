@@ -5,7 +5,7 @@ import pytest
 from joinedup.core.models import AuditEntry
 from joinedup.software import services
 from joinedup.software.imports.csvfile import parse_date
-from joinedup.software.models import Assignment, ImportBatch, ImportKind, UsageDaily
+from joinedup.software.models import Assignment, ImportBatch, ImportKind, UsageMonthly
 from joinedup.software.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def run(council, data, kind=ImportKind.M365_ACTIVE_USER):
 def failure(council, data, kind=ImportKind.M365_ACTIVE_USER):
     with pytest.raises(services.ImportFailed) as error:
         run(council, data, kind)
-    assert not UsageDaily.objects.exists() and not Assignment.objects.exists()
+    assert not UsageMonthly.objects.exists() and not Assignment.objects.exists()
     assert not ImportBatch.objects.exists()
     return [str(e) for e in error.value.result.errors]
 
@@ -82,7 +82,7 @@ def test_active_user_detail_stores_the_last_activity_day_per_person_and_product(
         m365_row("dan@borchester.gov.uk", exchange="2026-11-01", deleted="True"),
     )
     batch, result = run(council, data)
-    assert set(UsageDaily.objects.values_list("person", "day")) == {
+    assert set(UsageMonthly.objects.values_list("person", "last_seen")) == {
         ("ann@borchester.gov.uk", datetime.date(2026, 11, 19)),
         ("bob@borchester.gov.uk", datetime.date(2026, 5, 1)),
     }
@@ -95,7 +95,7 @@ def test_importing_the_same_file_twice_changes_nothing(council, e3):
     data = m365_file(m365_row("ann@borchester.gov.uk", exchange="2026-11-18"))
     run(council, data)
     _, result = run(council, data)
-    assert UsageDaily.objects.count() == 1
+    assert UsageMonthly.objects.count() == 1
     assert any("imported already" in warning for warning in result.warnings)
 
 
@@ -108,7 +108,7 @@ def test_quirks_bom_trailing_spaces_duplicated_headers_and_renamed_yammer(counci
     )
     row = m365_row("ann@borchester.gov.uk", teams="2026-11-02") + ",1999-01-01"
     run(council, m365_file(row, header=header, bom=True))
-    assert UsageDaily.objects.get().day == datetime.date(2026, 11, 2)
+    assert UsageMonthly.objects.get().last_seen == datetime.date(2026, 11, 2)
 
 
 def test_columns_are_matched_by_name_not_position(council, e3):
@@ -117,19 +117,19 @@ def test_columns_are_matched_by_name_not_position(council, e3):
         b"ENTERPRISEPACK,2026-11-03,Ann@Borchester.gov.uk,2026-11-20\n"
     )
     run(council, data)
-    assert UsageDaily.objects.get().person == "ann@borchester.gov.uk"
+    assert UsageMonthly.objects.get().person == "ann@borchester.gov.uk"
 
 
 def test_concealed_names_are_imported_with_a_warning(council, e3):
     _, result = run(council, m365_file(m365_row("5A7C0D3E1B2F4A6C8D9E0F1A2B3C4D5E", exchange="2026-11-18")))
-    assert UsageDaily.objects.count() == 1
+    assert UsageMonthly.objects.count() == 1
     assert any("concealed" in warning for warning in result.warnings)
 
 
 def test_windows_1252_text_is_read(council, e3):
     data = m365_file(m365_row("zoë@borchester.gov.uk", exchange="2026-11-18")).decode().encode("cp1252")
     _, result = run(council, data)
-    assert UsageDaily.objects.get().person == "zoë@borchester.gov.uk"
+    assert UsageMonthly.objects.get().person == "zoë@borchester.gov.uk"
 
 
 # Bad input: a clear message with the row and column, and nothing imported.
@@ -245,11 +245,11 @@ def test_preview_keeps_the_file_until_it_is_confirmed(council, e3, staff_user):
     batch, result = services.import_upload(
         actor=staff_user, council=council, kind=ImportKind.M365_ACTIVE_USER, data=data, filename="r.csv"
     )
-    assert result.ok and not UsageDaily.objects.exists()
+    assert result.ok and not UsageMonthly.objects.exists()
     services.import_confirm(actor=staff_user, batch=batch)
     batch.refresh_from_db()
     assert batch.status == "imported" and bytes(batch.content) == b""
-    assert UsageDaily.objects.count() == 1
+    assert UsageMonthly.objects.count() == 1
 
 
 # The Entra sign-in log
@@ -276,7 +276,7 @@ def entra_row(when, upn, app, status="Success", code="0"):
     return ",".join(values)
 
 
-def test_entra_sign_ins_are_counted_per_person_product_and_day(council):
+def test_entra_sign_ins_are_counted_per_person_product_and_month(council):
     salesforce = make_product(council, "Salesforce Service Cloud", publisher="Salesforce", aliases=["Salesforce"])
     data = "\n".join(
         [
@@ -289,14 +289,20 @@ def test_entra_sign_ins_are_counted_per_person_product_and_day(council):
         ]
     ).encode()
     _, result = run(council, data, ImportKind.ENTRA_SIGNIN)
-    assert sorted(UsageDaily.objects.filter(product=salesforce).values_list("day", "events")) == [
-        (datetime.date(2026, 11, 18), 2),
-        (datetime.date(2026, 11, 19), 1),
-    ]
-    assert result.skipped == 2
+    usage = UsageMonthly.objects.get(product=salesforce)
+    assert (usage.person, usage.month, usage.active_days, usage.last_seen, usage.events) == (
+        "ann@b.gov.uk",
+        datetime.date(2026, 11, 1),
+        2,
+        datetime.date(2026, 11, 19),
+        3,
+    )
+    assert usage.used_days() == [datetime.date(2026, 11, 18), datetime.date(2026, 11, 19)]
+    assert result.skipped == 2 and result.summary()["usage_days"] == 2
     assert "Microsoft Teams Web Client (1)" in result.warnings[0]
     run(council, data, ImportKind.ENTRA_SIGNIN)
-    assert UsageDaily.objects.count() == 2
+    assert UsageMonthly.objects.count() == 1
+    assert UsageMonthly.objects.get().events == 3  # the same file again changes nothing
 
 
 def test_legacy_entra_exports_with_ambiguous_dates_are_refused(council):

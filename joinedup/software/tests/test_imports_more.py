@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from joinedup.software import services
 from joinedup.software.imports.readers import file_headers, parse_date_as
-from joinedup.software.models import ImportBatch, ImportStatus, UsageDaily
+from joinedup.software.models import ImportBatch, ImportStatus, UsageMonthly
 from joinedup.software.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_apps_usage_is_a_day_of_use_on_the_last_activity_date(council, apps):
     services.import_file(
         actor=None, council=council, kind="m365_apps", data=data, filename="a.csv", options={"product": apps.pk}
     )
-    assert UsageDaily.objects.filter(council=council, source="m365_apps").count() == 2  # idempotent
+    assert UsageMonthly.objects.filter(council=council, source="m365_apps").count() == 2  # idempotent
 
 
 def test_apps_needs_a_product_chosen(council, apps):
@@ -113,7 +113,7 @@ def test_apps_bad_files_say_where_and_import_nothing(council, apps, data, row, c
         services.import_file(
             actor=None, council=council, kind="m365_apps", data=data, filename="a.csv", options={"product": apps.pk}
         )
-    assert not UsageDaily.objects.exists() and not ImportBatch.objects.exists()
+    assert not UsageMonthly.objects.exists() and not ImportBatch.objects.exists()
 
 
 # Generic files
@@ -164,7 +164,7 @@ def test_generic_counts_per_person_product_and_day(council, uniform):
         services.import_file(
             actor=None, council=council, kind="generic", data=GENERIC, filename="g.csv", options=mapping()
         )
-    assert sorted(UsageDaily.objects.filter(source="generic").values_list("events", flat=True)) == [3, 5]
+    assert sorted(UsageMonthly.objects.filter(source="generic").values_list("events", flat=True)) == [3, 5]
 
 
 def test_generic_one_product_for_the_file_and_rows_counted_once(council, uniform):
@@ -211,11 +211,11 @@ def test_generic_upload_choose_columns_preview_and_confirm(client, council, staf
     assert response.status_code == 200 and "There is a problem" in content and "either way round" in content
     response = client.post(f"{base}{batch.pk}/columns/", {**mapping(), "product": ""})
     assert response.status_code == 302 and response["Location"].endswith(f"/imports/{batch.pk}/")
-    assert not UsageDaily.objects.exists()
+    assert not UsageMonthly.objects.exists()
     assert "Person-days of use to record" in client.get(f"{base}{batch.pk}/").content.decode()
     assert client.post(f"{base}{batch.pk}/").status_code == 302
     batch.refresh_from_db()
-    assert batch.status == ImportStatus.IMPORTED and UsageDaily.objects.count() == 2
+    assert batch.status == ImportStatus.IMPORTED and UsageMonthly.objects.count() == 2
 
 
 def test_generic_mapping_form_needs_a_product(client, council, staff_user, uniform):
@@ -267,8 +267,8 @@ def test_command_imports_apps_and_generic(council, apps, uniform, tmp_path, caps
         product_column="System",
         events_column="Logins",
     )
-    assert UsageDaily.objects.filter(source="m365_apps").count() == 1
-    assert UsageDaily.objects.filter(source="generic").count() == 2
+    assert UsageMonthly.objects.filter(source="m365_apps").count() == 1
+    assert UsageMonthly.objects.filter(source="generic").count() == 2
     with pytest.raises(CommandError):
         call_command("software_import", str(path), council=council.slug, kind="m365_apps", product="Nope")
 
@@ -311,8 +311,9 @@ def test_duckdb_and_row_by_row_reading_agree(council, uniform, bom):
     dictionary = product_dictionary(council=council).prefetch_related("aliases")
     fast = readers.read_entra_signins(data, dictionary, fast=True)
     slow = readers.read_entra_signins(data, dictionary, fast=False)
-    assert fast.events == slow.events and fast.summary() == slow.summary()
-    assert fast.rows == 7 and fast.skipped == 3 and len(fast.events) == 3
+    assert fast.months == slow.months and fast.summary() == slow.summary()
+    assert fast.rows == 7 and fast.skipped == 3 and len(fast.months) == 2
+    assert fast.summary()["usage_days"] == 3
 
 
 @pytest.mark.parametrize(

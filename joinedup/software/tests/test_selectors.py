@@ -4,9 +4,8 @@ from decimal import Decimal
 import pytest
 
 from joinedup.software import services
-from joinedup.software.models import UsageDaily
 from joinedup.software.selectors import licence_position, partnership_duplication, renewal_calendar
-from joinedup.software.tests.factories import make_application, make_contract, make_product
+from joinedup.software.tests.factories import make_application, make_contract, make_product, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +13,7 @@ TODAY = datetime.date(2026, 11, 20)
 
 
 def use(council, product, person, days_ago):
-    UsageDaily.objects.create(
-        council=council,
-        product=product,
-        person=person,
-        source="m365_active_user",
-        day=TODAY - datetime.timedelta(days=days_ago),
-    )
+    make_usage(council, product, person, TODAY - datetime.timedelta(days=days_ago), source="m365_active_user")
 
 
 def test_licence_position_on_known_data(council, partner_council):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from joinedup.accounts.models import Role
 from joinedup.accounts.tests.factories import UserFactory, grant
 from joinedup.software import services
-from joinedup.software.models import Application, ImportBatch, UsageDaily
+from joinedup.software.models import Application, ImportBatch, UsageMonthly
 from joinedup.software.tests.factories import make_application, make_contract, make_product
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_import_errors_are_shown_by_row_and_column(client, council, staff_user, 
     content = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in content
     assert "Exchange Last Activity Date" in content and "12/11/2026" in content
-    assert not ImportBatch.objects.exists() and not UsageDaily.objects.exists()
+    assert not ImportBatch.objects.exists() and not UsageMonthly.objects.exists()
 
 
 def test_partnership_page_for_officers_only(

@@ -18,9 +18,8 @@ from joinedup.software.models import (
     AttestationStatus,
     ReclaimRequest,
     ReclaimStatus,
-    UsageDaily,
 )
-from joinedup.software.tests.factories import make_application, make_product
+from joinedup.software.tests.factories import make_application, make_product, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +41,8 @@ def estate(council, lead):
     services.entitlement_create(actor=None, council=council, product=e3, quantity=4, unit_price=Decimal("240"))
     for person in ("active@b.gov.uk", "stale@b.gov.uk", "never@b.gov.uk"):
         services.assignment_add(actor=None, council=council, product=e3, person=person)
-    UsageDaily.objects.create(council=council, product=e3, person="active@b.gov.uk", day=TODAY, source="manual")
-    UsageDaily.objects.create(
-        council=council, product=e3, person="stale@b.gov.uk", day=TODAY - datetime.timedelta(days=90), source="manual"
-    )
+    make_usage(council, e3, "active@b.gov.uk", TODAY)
+    make_usage(council, e3, "stale@b.gov.uk", TODAY - datetime.timedelta(days=90))
     return {"e3": e3, "app": app, "area": area}
 
 

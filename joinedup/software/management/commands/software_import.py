@@ -49,8 +49,11 @@ class Command(BaseCommand):
         if council_obj is None:
             raise CommandError(f"No council with the slug '{council}'.")
         reader_options = self._options(council_obj, kind, options)
+        # The file is read from disk as it is needed, not held in memory: logs run to hundreds of MB.
+        data = Path(path)
         try:
-            data = Path(path).read_bytes()
+            with data.open("rb"):
+                pass
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
         if dry_run:
