@@ -81,6 +81,19 @@ def contract_get(*, council, pk) -> Contract:
         raise Http404("No contract with that number at this council.") from None
 
 
+def entitlements(*, council):
+    """The licences the council has recorded, with their product and contract, for the list page."""
+    return Entitlement.objects.filter(council=council).select_related("product__publisher", "contract")
+
+
+def entitlement_get(*, council, pk) -> Entitlement:
+    """One of the council's recorded licences; another council's is 'not found'."""
+    try:
+        return Entitlement.objects.select_related("product").get(council=council, pk=pk)
+    except (Entitlement.DoesNotExist, ValueError):
+        raise Http404("No licences with that number at this council.") from None
+
+
 def commitment_get(*, council, contract, pk) -> SupplierCommitment:
     """One commitment of one of the council's contracts; any other is 'not found'."""
     try:

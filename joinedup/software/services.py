@@ -412,6 +412,50 @@ def entitlement_create(
     return entitlement
 
 
+ENTITLEMENT_FIELDS = (
+    "product",
+    "contract",
+    "metric",
+    "quantity",
+    "unit_price",
+    "billing_period",
+    "start_date",
+    "end_date",
+)
+
+
+@transaction.atomic
+def entitlement_update(*, actor, entitlement: Entitlement, source: str = "", **values) -> Entitlement:
+    """Correct licences already recorded (a new quantity after a true-up, a price change, a term)."""
+    council = entitlement.council
+    require_register_access(actor, council)
+    unknown = set(values) - set(ENTITLEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown licence fields: {', '.join(sorted(unknown))}")
+    if "product" in values:
+        _check_in_dictionary(council, values["product"])
+    contract = values.get("contract")
+    if contract is not None and contract.council_id != council.pk:
+        raise ValidationError({"contract": "Choose one of this council's contracts."})
+    changes = field_changes(entitlement, values)
+    for name, value in values.items():
+        setattr(entitlement, name, value)
+    if entitlement.start_date and entitlement.end_date and entitlement.end_date < entitlement.start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+    _full_clean(entitlement)
+    entitlement.save()
+    if changes:
+        audit_record(
+            actor=actor,
+            action="software.entitlement.update",
+            instance=entitlement,
+            council=council,
+            changes=changes,
+            source=source,
+        )
+    return entitlement
+
+
 @transaction.atomic
 def assignment_add(*, actor, council, product: Product, person: str, source: str = "") -> Assignment:
     require_register_access(actor, council)

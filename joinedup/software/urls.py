@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("staff/software/licences/new/", views.entitlement_create, name="entitlement-create"),
     path("staff/software/licences/", views.licences, name="licences"),
+    path("staff/software/licences/recorded/", views.entitlements, name="entitlements"),
+    path("staff/software/licences/<int:pk>/edit/", views.entitlement_edit, name="entitlement-edit"),
     path("staff/software/renewals/", views.renewals, name="renewals"),
     path("staff/software/renewals.ics", views.renewals_ical, name="renewals-ical"),
     path("staff/software/renewals/calendar/", views.calendar_feed, name="calendar-feed"),

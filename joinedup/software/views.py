@@ -330,6 +330,51 @@ def entitlement_create(request, council_slug):
     )
 
 
+@login_required
+def entitlements(request, council_slug):
+    council = staff_council_from_path(request, council_slug)
+    return render(
+        request,
+        "software/entitlements.html",
+        {"council": council, "entitlements": selectors.entitlements(council=council)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entitlement_edit(request, council_slug, pk):
+    council = staff_council_from_path(request, council_slug)
+    entitlement = selectors.entitlement_get(council=council, pk=pk)
+    # The form gets its own copy: validating it changes its instance, and the service compares
+    # the new values with the saved ones for the audit trail.
+    form = EntitlementForm(
+        request.POST or None,
+        instance=selectors.entitlement_get(council=council, pk=pk),
+        council=council,
+        products=selectors.product_dictionary(council=council),
+    )
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.entitlement_update(actor=request.user, entitlement=entitlement, **values)
+        except ValidationError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, f"The {entitlement.product} licences have been changed.")
+            return redirect("software:entitlements", council_slug=council.slug)
+    return render(
+        request,
+        "software/form.html",
+        {
+            "council": council,
+            "form": form,
+            "title": f"Change the {entitlement.product} licences",
+            "button": "Save licences",
+            "back": "software:entitlements",
+        },
+    )
+
+
 def _activity_days(request):
     try:
         days = int(request.GET.get("days", ""))

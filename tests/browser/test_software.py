@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from joinedup.core.demo import seed_demo
 from joinedup.councils.models import Council
-from joinedup.software.models import Application
+from joinedup.software.models import Application, Entitlement
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,10 @@ def test_council_software_pages_are_accessible(page, axe, demo):
     expect(page.locator("h1")).to_have_text("Applications")
     axe(page)
     application = Application.objects.filter(council=demo).order_by("name").first()
+    entitlement = Entitlement.objects.filter(council=demo).select_related("product").first()
     for path, heading in [
+        (f"{BASE}/licences/recorded/", "Licences recorded"),
+        (f"{BASE}/licences/{entitlement.pk}/edit/", f"Change the {entitlement.product.name} licences"),
         (f"{BASE}/applications/{application.pk}/", application.name),
         (f"{BASE}/applications/{application.pk}/edit/", f"Change {application.name}"),
         (f"{BASE}/applications/new/", "Add an application"),

@@ -46,6 +46,7 @@ PAGES = [
     "staff/software/products/new/",
     "staff/software/contracts/new/",
     "staff/software/licences/new/",
+    "staff/software/licences/recorded/",
 ]
 
 
@@ -274,6 +275,63 @@ def test_record_licences_owned(client, council, staff_user, estate):
     )
     assert response.status_code == 302
     assert council.entitlements.filter(product=estate["e3"]).count() == 2
+
+
+def test_change_licences_already_recorded(client, council, staff_user, estate):
+    from joinedup.core.models import AuditEntry
+
+    entitlement = council.entitlements.get(product=estate["e3"])
+    client.force_login(staff_user)
+    listing = client.get(f"/{council.slug}/staff/software/licences/recorded/").content.decode()
+    assert f"/{council.slug}/staff/software/licences/{entitlement.pk}/edit/" in listing
+    url = f"/{council.slug}/staff/software/licences/{entitlement.pk}/edit/"
+    assert client.get(url).status_code == 200
+    data = {
+        "product": estate["e3"].pk,
+        "metric": "named_user",
+        "quantity": "8",
+        "unit_price": "250.00",
+        "billing_period": "yearly",
+        "start_date": "2026-04-01",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    entitlement.refresh_from_db()
+    assert (entitlement.quantity, entitlement.unit_price) == (8, Decimal("250.00"))
+    assert entitlement.start_date == datetime.date(2026, 4, 1)
+    entry = AuditEntry.objects.get(action="software.entitlement.update")
+    assert entry.changes["quantity"] == {"from": 5, "to": 8}
+    assert entry.actor == staff_user
+
+    # Bad input: the GOV.UK error summary, and nothing changes.
+    response = client.post(url, {**data, "quantity": "", "unit_price": "1.00"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert "Enter how many licences the council owns" in page
+    entitlement.refresh_from_db()
+    assert (entitlement.quantity, entitlement.unit_price) == (8, Decimal("250.00"))
+
+
+def test_licences_of_another_council_cannot_be_changed(client, council, partner_council, staff_user, estate):
+    theirs = services.entitlement_create(
+        actor=None, council=partner_council, product=estate["e3"], quantity=3, unit_price=Decimal("10")
+    )
+    client.force_login(staff_user)
+    assert client.get(f"/{council.slug}/staff/software/licences/{theirs.pk}/edit/").status_code == 404
+    assert client.get(f"/{partner_council.slug}/staff/software/licences/{theirs.pk}/edit/").status_code == 403
+    listing = client.get(f"/{council.slug}/staff/software/licences/recorded/").content.decode()
+    assert f"/licences/{theirs.pk}/edit/" not in listing
+
+
+def test_licence_change_refuses_another_councils_contract(council, partner_council, staff_user, estate):
+    from django.core.exceptions import ValidationError
+
+    entitlement = council.entitlements.get(product=estate["e3"])
+    contract = partner_council.software_contracts.get(reference="FDC-9")
+    with pytest.raises(ValidationError):
+        services.entitlement_update(actor=staff_user, entitlement=entitlement, contract=contract)
+    entitlement.refresh_from_db()
+    assert entitlement.contract is None
 
 
 def test_add_a_product_and_another_name(client, council, staff_user, estate):
