@@ -181,6 +181,8 @@ class ServiceRequest(BaseModel):
             models.Index(fields=["council", "status", "expected_by"]),
             models.Index(fields=["council", "category", "status"]),
             models.Index(fields=["council", "created_at"]),
+            # Open311 GET requests: one council's categories within a date window, newest first.
+            models.Index(fields=["council", "category", "-created_at", "-id"], name="request_council_cat_newest"),
         ]
 
     def __str__(self):

@@ -42,19 +42,32 @@ def w3c(value) -> str:
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _xml_text(text: str) -> str:
+    # Every character NOT_XML matches is unprintable, so a printable string (most) skips the regex.
+    if not text.isprintable():
+        text = NOT_XML.sub("", text)
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return text
+
+
 def _xml_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(NOT_XML.sub("", str(value)))
+    return _xml_text(str(value))
 
 
 def _xml(tag: str, value, out: list) -> None:
+    """Append `value` as the element `tag`. One call per object: its plain fields are written inline."""
     if isinstance(value, dict):
         out.append(f"<{tag}>")
         for key, child in value.items():
-            _xml(key, child, out)
+            if child.__class__ is str:  # most fields: written here, without another call
+                out.append(f"<{key}>{_xml_text(child)}</{key}>" if child else f"<{key}></{key}>")
+            else:
+                _xml(key, child, out)
         out.append(f"</{tag}>")
     elif isinstance(value, list):
         item_tag = ITEM_TAGS.get(tag, "item")

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from joinedup.core.models import AuditEntry
@@ -323,3 +325,35 @@ def test_xml_stays_well_formed_whatever_was_typed(client, category, fms):
     assert client.post(f"{BASE}/requests.json", report(key, description=text)).status_code == 200
     root = xml(client.get(f"{BASE}/requests.xml", J))
     assert root.findtext("request/description") == 'Bins <overflowing> & "smelly"  here'
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_get_requests_query_count_does_not_grow_with_rows(client, council, category, fmt):
+    """Every field (category, service area, notes, photo, media url) comes from a fixed number of queries."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{BASE}/requests.{fmt}", {**J, "service_code": category.slug})
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    ServiceRequestFactory(council=council, category=category, number=1)
+    few = queries()
+    for number in range(2, 12):
+        ServiceRequestFactory(council=council, category=category, number=number)
+    assert queries() == few
+
+
+def test_updated_datetime_is_when_closed_else_the_last_status_change(client, requests_made):
+    services.request_status_change(actor=None, request=requests_made[2], to_status=Status.FIXED)
+    closed_at = datetime.datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+    changed_at = datetime.datetime(2026, 6, 1, 8, 0, 0, tzinfo=datetime.UTC)
+    ServiceRequest.objects.filter(pk=requests_made[2].pk).update(closed_at=closed_at, status_changed_at=changed_at)
+    ServiceRequest.objects.filter(pk=requests_made[0].pk).update(status_changed_at=changed_at)
+    body = {i["service_request_id"]: i for i in jsonbody(client.get(f"{BASE}/requests.json", J))}
+    assert body["BDC-000003"]["updated_datetime"] == "2026-07-01T10:30:15+01:00"  # UK summer time, no fractions
+    assert body["BDC-000001"]["updated_datetime"] == "2026-06-01T09:00:00+01:00"
+    # A closed request without a recorded closing time falls back to its last status change.
+    ServiceRequest.objects.filter(pk=requests_made[2].pk).update(closed_at=None)
+    body = {i["service_request_id"]: i for i in jsonbody(client.get(f"{BASE}/requests.json", J))}
+    assert body["BDC-000003"]["updated_datetime"] == "2026-06-01T09:00:00+01:00"
