@@ -9,9 +9,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from joinedup.accounts import permissions
+from joinedup.accounts.models import Role, RoleAssignment
 from joinedup.councillors import access
 from joinedup.councillors.models import Councillor, EnquiryStatus, Escalation, Follow, MemberEnquiry
-from joinedup.councils.models import Ward
+from joinedup.councils.models import ServiceArea, Ward
 from joinedup.service_requests.models import CLOSED_STATUSES, OPEN_STATUSES, Feedback, ServiceRequest
 from joinedup.service_requests.selectors import number_from_reference, working_days_open
 
@@ -221,14 +222,21 @@ def enquiries_of_councillor(*, user, council) -> QuerySet[MemberEnquiry]:
     return MemberEnquiry.objects.filter(council=council, councillor=user).select_related("service_area", "council")
 
 
+def _service_areas_handled(*, user, council) -> QuerySet[ServiceArea]:
+    """The council's service areas the officer handles (as access.handles_service_area), in one query."""
+    if user is None or not user.is_authenticated or not permissions.mfa_satisfied(user):
+        return ServiceArea.objects.none()
+    given = RoleAssignment.objects.filter(user=user, role=Role.STAFF, council=council).values("service_areas")
+    return ServiceArea.objects.filter(council=council).filter(Q(lead_officer=user) | Q(pk__in=given))
+
+
 def enquiries_for_officer(*, user, council, open_only: bool = False) -> QuerySet[MemberEnquiry]:
     """The enquiries addressed to the service areas the officer works in."""
     if not permissions.can_view_staff_pages(user, council):
         raise PermissionDenied("Only this council's staff can see member enquiries.")
-    areas = [a for a in council.service_areas.all() if access.handles_service_area(user, a)]
-    enquiries = MemberEnquiry.objects.filter(council=council, service_area__in=areas).select_related(
-        "service_area", "council", "councillor"
-    )
+    enquiries = MemberEnquiry.objects.filter(
+        council=council, service_area__in=_service_areas_handled(user=user, council=council)
+    ).select_related("service_area", "council", "councillor")
     if open_only:
         enquiries = enquiries.filter(status=EnquiryStatus.OPEN)
     return enquiries.order_by("due_by", "number")
