@@ -213,7 +213,7 @@ def test_report_track_and_rate_with_javascript(page, axe, boston, live_server):
 
     page.get_by_role("link", name=f"See what is happening with {reference}").click()
     checked(page, axe, "Fly-tipping")
-    expect(page.get_by_text("Fenside")).to_be_visible()
+    expect(page.get_by_text("Fenside", exact=True)).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Photo 1 of the problem"))).to_be_visible()
     expect(page.get_by_text("Rosa")).to_have_count(0)
 
