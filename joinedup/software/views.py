@@ -35,6 +35,15 @@ from joinedup.software.imports.readers import file_headers
 from joinedup.software.models import CalendarFeedToken, ImportKind, ImportStatus
 
 
+def _form_page(request, council, form, *, title: str, button: str, back: str):
+    """One question page of the software pages: the form, its heading, its button and a back link."""
+    return render(
+        request,
+        "software/form.html",
+        {"council": council, "form": form, "title": title, "button": button, "back": back},
+    )
+
+
 @login_required
 def register(request, council_slug):
     council = staff_council_from_path(request, council_slug)
@@ -158,17 +167,7 @@ def product_create(request, council_slug):
         else:
             messages.success(request, f"{product.name} has been added to the product dictionary.")
             return redirect("software:products", council_slug=council.slug)
-    return render(
-        request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": "Add a product",
-            "button": "Save product",
-            "back": "software:products",
-        },
-    )
+    return _form_page(request, council, form, title="Add a product", button="Save product", back="software:products")
 
 
 @login_required
@@ -187,16 +186,13 @@ def product_alias_add(request, council_slug, pk):
         else:
             messages.success(request, f"'{form.cleaned_data['name']}' now means {product.name}.")
             return redirect("software:products", council_slug=council.slug)
-    return render(
+    return _form_page(
         request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": f"Add another name for {product.name}",
-            "button": "Save name",
-            "back": "software:products",
-        },
+        council,
+        form,
+        title=f"Add another name for {product.name}",
+        button="Save name",
+        back="software:products",
     )
 
 
@@ -239,16 +235,13 @@ def contract_edit(request, council_slug, pk=None):
         else:
             messages.success(request, f"Contract {contract.reference} has been saved.")
             return redirect("software:contracts", council_slug=council.slug)
-    return render(
+    return _form_page(
         request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": f"Change contract {contract.reference}" if contract else "Add a contract",
-            "button": "Save contract",
-            "back": "software:contracts",
-        },
+        council,
+        form,
+        title=f"Change contract {contract.reference}" if contract else "Add a contract",
+        button="Save contract",
+        back="software:contracts",
     )
 
 
@@ -317,16 +310,13 @@ def entitlement_create(request, council_slug):
         else:
             messages.success(request, f"{values['quantity']} {values['product']} licences have been recorded.")
             return redirect("software:licences", council_slug=council.slug)
-    return render(
+    return _form_page(
         request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": "Record licences the council owns",
-            "button": "Save licences",
-            "back": "software:licences",
-        },
+        council,
+        form,
+        title="Record licences the council owns",
+        button="Save licences",
+        back="software:licences",
     )
 
 
@@ -362,16 +352,13 @@ def entitlement_edit(request, council_slug, pk):
         else:
             messages.success(request, f"The {entitlement.product} licences have been changed.")
             return redirect("software:entitlements", council_slug=council.slug)
-    return render(
+    return _form_page(
         request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": f"Change the {entitlement.product} licences",
-            "button": "Save licences",
-            "back": "software:entitlements",
-        },
+        council,
+        form,
+        title=f"Change the {entitlement.product} licences",
+        button="Save licences",
+        back="software:entitlements",
     )
 
 
@@ -569,16 +556,13 @@ def reclaim_start(request, council_slug):
             else:
                 messages.info(request, f"No {product.name} licences are unused, or their owner has been asked already.")
             return redirect("software:workflows", council_slug=council.slug)
-    return render(
+    return _form_page(
         request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": "Ask the owner about unused licences",
-            "button": "Send to the owner",
-            "back": "software:workflows",
-        },
+        council,
+        form,
+        title="Ask the owner about unused licences",
+        button="Send to the owner",
+        back="software:workflows",
     )
 
 
@@ -623,16 +607,8 @@ def campaign_start(request, council_slug):
         else:
             messages.success(request, f"The {campaign.year} attestation has started: owners have been asked.")
             return redirect("software:workflows", council_slug=council.slug)
-    return render(
-        request,
-        "software/form.html",
-        {
-            "council": council,
-            "form": form,
-            "title": "Start the yearly attestation",
-            "button": "Ask the owners",
-            "back": "software:workflows",
-        },
+    return _form_page(
+        request, council, form, title="Start the yearly attestation", button="Ask the owners", back="software:workflows"
     )
 
 
