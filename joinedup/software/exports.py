@@ -85,10 +85,7 @@ def xlsx_bytes(title, columns, rows) -> bytes:
 
 
 def _applications(council):
-    rows = []
-    for values in selectors.register_rows(council=council):
-        rows.append(values)
-    return "Applications", selectors.REGISTER_COLUMNS, rows
+    return "Applications", selectors.REGISTER_COLUMNS, list(selectors.register_rows(council=council))
 
 
 def _contracts(council):

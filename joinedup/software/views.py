@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,16 +58,9 @@ def register(request, council_slug):
 
 @login_required
 def register_csv(request, council_slug):
+    """The register's long-standing CSV address; the same file as the applications download."""
     council = staff_council_from_path(request, council_slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{council.slug}-applications-{timezone.localdate()}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(selectors.REGISTER_COLUMNS)
-    for row in selectors.register_rows(council=council):
-        # A value starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow([f"'{value}" if value[:1] in ("=", "+", "-", "@") else value for value in row])
-    return response
+    return _download(exports.COUNCIL_TABLES["applications"](council), "csv", f"{council.slug}-applications")
 
 
 @login_required
