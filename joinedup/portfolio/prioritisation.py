@@ -212,7 +212,10 @@ def _run(model: pulp.LpProblem) -> None:
         with warnings.catch_warnings():
             # PuLP 3.3 marks PULP_CBC_CMD (the CBC bundled in its wheel) for removal in 4.0.
             warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
-            model.solve(pulp.PULP_CBC_CMD(msg=False))
+            # No integer preprocessing: the coefficients are written out rounded, and CBC's
+            # preprocessing can then tighten a budget that a set fills exactly (47/48 + 1/48 of
+            # it) into "infeasible". The problems here are small enough not to need it.
+            model.solve(pulp.PULP_CBC_CMD(msg=False, options=["preprocess off"]))
     except pulp.PulpSolverError as error:
         raise PrioritisationError(f"The budget could not be worked out: the solver failed ({error}).") from error
     status = pulp.LpStatus[model.status]

@@ -131,6 +131,21 @@ def test_selection_matches_brute_force(items, cap, rev, data):
     assert not forced_out & set(result.chosen)
 
 
+@pytest.mark.parametrize(
+    "items,cap,rev,forced_out",
+    [
+        ([(1, 1, 0), (1, 2, 0), (2, 47, 0)], 48, 0, set()),  # the best set fills the capital budget exactly
+        ([(17, 12, 5), (24, 1, 10), (26, 7, 4), (55, 1, 12), (62, 10, 1), (63, 34, 4), (46, 4, 11), (50, 24, 11)],
+         63, 36, {4, 7}),
+    ],
+)  # fmt: skip
+def test_a_set_that_fills_a_budget_exactly_is_found(items, cap, rev, forced_out):
+    """Found by the brute-force comparison: the solver once called these "infeasible"."""
+    candidates = [Candidate(key=i, value=v, capital=c, revenue=r) for i, (v, c, r) in enumerate(items)]
+    result = select_within_budget(candidates, cap, rev, forced_out=forced_out)
+    assert result.value == brute_force(candidates, cap, rev, set(), forced_out)
+
+
 def test_selection_prefers_the_pair_over_the_single_big_project():
     candidates = [Candidate("big", 60, 100, 0), Candidate("a", 40, 50, 0), Candidate("b", 35, 50, 0)]
     assert set(select_within_budget(candidates, 100, 0).chosen) == {"a", "b"}
