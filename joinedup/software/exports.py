@@ -3,83 +3,22 @@ Every list of the software estate as a table, downloadable as CSV or XLSX, and t
 calendar as an iCalendar feed.
 
 A table is (title, columns, rows). Cells are text, numbers (int or Decimal) or dates; the
-writers keep numbers and dates as such in XLSX, and stop text that starts like a formula from
-running as one in a spreadsheet.
+writers (joinedup.core.exports, shared by every download) keep numbers and dates as such in
+XLSX, and stop text that starts like a formula from running as one in a spreadsheet.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import secrets
-from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.core.exports import csv_bytes as csv_bytes  # the views write the tables with these
+from joinedup.core.exports import xlsx_bytes as xlsx_bytes
 from joinedup.software import selectors
 from joinedup.software.models import Attestation, CalendarFeedToken, ReclaimRequest
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _safe_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_bytes(columns, rows) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_safe_text(_text(v)) if not isinstance(v, int | Decimal) else _text(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(title, columns, rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, bool):
-                value = "Yes" if value else "No"
-            if value is None:
-                cells.append(None)
-            elif isinstance(value, int | Decimal | datetime.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            else:
-                cell = WriteOnlyCell(sheet, value=str(value))
-                cell.data_type = "s"  # never a formula, whatever it starts with
-                cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
 
 # The council's lists
 
