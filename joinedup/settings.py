@@ -244,6 +244,16 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Private files (uploaded usage files waiting for confirmation): beside MEDIA_ROOT, never under it,
+# and served by no address. Production can point STORAGES["private"] at another backend.
+PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
+STORAGES["private"] = {"BACKEND": "joinedup.software.storage.PrivateFileStorage"}
+# The largest usage file the import page takes, in MB (an Entra sign-in log of a million rows is 760 MB).
+# Uploads stream to a temporary file and then into the private store, never into memory;
+# DATA_UPLOAD_MAX_MEMORY_SIZE (form fields other than files) stays at Django's 2.5 MB.
+SOFTWARE_IMPORT_MAX_MB = env.int("SOFTWARE_IMPORT_MAX_MB", default=1024)
+# Where uploads over 2.5 MB are written while they arrive (default: the system's temporary folder).
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
 # LOGGING
 LOGGING = {

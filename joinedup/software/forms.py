@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from joinedup.councils.models import ServiceArea
 from joinedup.software.models import (
@@ -66,6 +67,18 @@ class ApplicationForm(forms.ModelForm):
         self.fields["name"].required = True
 
 
+def import_size_limit() -> int:
+    """The largest file the import page takes, in bytes (SOFTWARE_IMPORT_MAX_MB)."""
+    return settings.SOFTWARE_IMPORT_MAX_MB * 1024 * 1024
+
+
+def import_size_limit_text() -> str:
+    megabytes = settings.SOFTWARE_IMPORT_MAX_MB
+    if megabytes >= 1024 and megabytes % 1024 == 0:
+        return f"{megabytes // 1024} GB"
+    return f"{megabytes:,} MB"
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of file is it?",
@@ -87,17 +100,31 @@ class ImportForm(forms.Form):
         error_messages={"invalid_choice": "Choose a product from the list"},
     )
 
-    MAX_BYTES = 50 * 1024 * 1024
-
-    def __init__(self, *args, products, **kwargs):
+    def __init__(self, *args, products, too_large=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products
+        self.fields["file"].help_text = (
+            f"A CSV file exported from the Microsoft 365 admin centre, Entra or another system. "
+            f"It can be up to {import_size_limit_text()}."
+        )
+        # The upload was stopped part way because the file is over the limit (see the view).
+        self.too_large = too_large
+
+    def too_large_message(self):
+        return f"The selected file must be {import_size_limit_text()} or smaller"
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 50 MB.")
+        upload = self.cleaned_data.get("file")
+        if self.too_large or (upload is not None and upload.size > import_size_limit()):
+            raise forms.ValidationError(self.too_large_message())
         return upload
+
+    def full_clean(self):
+        super().full_clean()
+        # A file stopped part way never reaches the form, so "Choose a CSV file" would be wrong.
+        if self.too_large and self.is_bound:
+            self._errors["file"] = self.error_class([self.too_large_message()])
+            self.cleaned_data.pop("file", None)
 
     def clean(self):
         data = super().clean()

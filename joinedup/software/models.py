@@ -13,10 +13,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from joinedup.core.models import BaseModel
+from joinedup.software.storage import import_file_name, private_storage
 
 DEFAULT_ACTIVITY_DAYS = 90
 
@@ -449,13 +452,17 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportBatch(BaseModel):
-    """One uploaded file: kept while it waits for confirmation, then its summary is kept."""
+    """One uploaded file: kept while it waits for confirmation, then its summary is kept.
+
+    The file itself waits in the private file store (`joinedup.software.storage`), under a random
+    name, never in the database; it is deleted when the batch is imported, expires or is deleted.
+    """
 
     council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30, choices=ImportKind.choices)
-    filename = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255)  # as uploaded; shown to people, never used on disk
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField(blank=True, default=b"")
+    file = models.FileField(storage=private_storage, upload_to=import_file_name, max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -471,6 +478,15 @@ class ImportBatch(BaseModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.filename}"
+
+
+@receiver(post_delete, sender=ImportBatch)
+def _delete_kept_file(sender, instance, **kwargs):
+    """A deleted batch takes its waiting file with it, once the deletion is committed (a rollback
+    keeps both)."""
+    if instance.file.name:
+        name = instance.file.name
+        transaction.on_commit(lambda: private_storage().delete(name))
 
 
 # Reclaim and attestation workflows

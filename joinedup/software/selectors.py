@@ -110,7 +110,7 @@ def import_batch_get(*, council, pk) -> ImportBatch:
 
 
 def import_batch_list(*, council) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(council=council).defer("content").order_by("-created_at", "-id")[:20]
+    return ImportBatch.objects.filter(council=council).order_by("-created_at", "-id")[:20]
 
 
 # The register as a CSV file

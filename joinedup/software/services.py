@@ -9,9 +9,11 @@ Who may write:
 """
 
 import datetime
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ from joinedup.software.models import (
     normalise_name,
 )
 from joinedup.software.selectors import product_dictionary
+from joinedup.software.storage import IMPORTS_FOLDER, import_file_name, local_path, private_storage
 
 APPLICATION_FIELDS = (
     "product",
@@ -726,37 +729,115 @@ def import_file(*, actor, council, kind: str, data, filename: str, options: dict
     return batch, result
 
 
-@transaction.atomic
-def import_upload(*, actor, council, kind: str, data: bytes, filename: str, options: dict | None = None):
+def _store_upload(upload) -> str:
+    """Put an uploaded file into the private store without reading it into memory; return its name.
+
+    `upload` is Django's uploaded file (one over FILE_UPLOAD_MAX_MEMORY_SIZE is already a
+    temporary file on disk, and is moved, or copied in pieces), any other Django `File`, or the
+    path of a file on disk (copied in pieces).
+    """
+    storage = private_storage()
+    if isinstance(upload, (str, os.PathLike)):
+        with open(upload, "rb") as file:
+            return storage.save(import_file_name(), File(file))
+    return storage.save(import_file_name(), upload)
+
+
+def _delete_stored_after_commit(name: str):
+    """Delete a kept file once the transaction commits; if it rolls back, the file stays with its batch."""
+    if name:
+        transaction.on_commit(lambda: private_storage().delete(name))
+
+
+def import_expire(*, council=None) -> int:
+    """Delete files checked but not confirmed within a day (one council's, or every council's).
+
+    Their kept files go when the deletion is committed (see `ImportBatch`'s post_delete).
+    """
+    waiting = ImportBatch.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=timezone.now() - IMPORT_KEPT_FOR)
+    if council is not None:
+        waiting = waiting.filter(council=council)
+    _, deleted = waiting.delete()
+    return deleted.get(ImportBatch._meta.label, 0)
+
+
+IMPORT_KEPT_FOR = datetime.timedelta(days=1)
+# A file in the store that no batch refers to is left alone this long: its upload may still be
+# being checked, in a transaction not yet committed.
+ORPHAN_GRACE = datetime.timedelta(hours=1)
+
+
+def import_orphans_remove() -> int:
+    """Delete files in the private store's import folder that no batch refers to (left by an
+    upload whose transaction rolled back, or a server stopped mid-upload). Return how many."""
+    storage = private_storage()
+    try:
+        _, names = storage.listdir(IMPORTS_FOLDER)
+    except FileNotFoundError:
+        return 0
+    kept = set(ImportBatch.objects.exclude(file="").values_list("file", flat=True))
+    cutoff = timezone.now() - ORPHAN_GRACE
+    removed = 0
+    for filename in names:
+        name = f"{IMPORTS_FOLDER}/{filename}"
+        if name in kept:
+            continue
+        try:
+            if storage.get_modified_time(name) > cutoff:
+                continue
+        except FileNotFoundError:
+            continue
+        storage.delete(name)
+        removed += 1
+    return removed
+
+
+def import_upload(*, actor, council, kind: str, upload, filename: str = "", options: dict | None = None):
     """Keep an uploaded file for confirmation if it has no problems; return (batch or None, result).
 
-    A generic file is kept as soon as it can be read as CSV with a header row: its columns are
-    chosen next (`import_map`), and only then is it checked row by row.
+    `upload` is Django's uploaded file (or any Django `File`, or a path on disk). It goes into the
+    private file store without being read into memory, and is checked from there; a file with
+    problems is deleted at once, so nothing is kept. A generic file is kept as soon as it can be
+    read as CSV with a header row: its columns are chosen next (`import_map`), and only then is it
+    checked row by row.
     """
     require_register_access(actor, council)
+    filename = filename or os.path.basename(getattr(upload, "name", None) or str(upload))
+    name = _store_upload(upload)
+    try:
+        batch, result = _import_upload_check(actor, council, kind, name, filename, options)
+    except BaseException:
+        private_storage().delete(name)
+        raise
+    if batch is None:
+        private_storage().delete(name)
+    return batch, result
+
+
+@transaction.atomic
+def _import_upload_check(actor, council, kind, name, filename, options):
     # Files checked but never confirmed are not kept for more than a day.
-    ImportBatch.objects.filter(
-        council=council, status=ImportStatus.PREVIEWED, created_at__lt=timezone.now() - datetime.timedelta(days=1)
-    ).delete()
-    if kind == ImportKind.GENERIC and not options:
-        result = ImportResult(kind=kind)
-        text = decode(data, result)
-        if text is not None:
-            text.close()
-        if text is not None and not file_headers(data):
-            result.error(1, "", "The file has no header row naming its columns.")
-        if not result.ok:
-            return None, result
-        batch = ImportBatch.objects.create(
-            council=council,
-            kind=kind,
-            filename=filename[:255],
-            sha256=file_sha256(data),
-            content=data,
-            uploaded_by=actor,
-        )
-        return batch, result
-    result = import_check(council=council, kind=kind, data=data, options=options)
+    import_expire(council=council)
+    with local_path(name) as path:
+        if kind == ImportKind.GENERIC and not options:
+            result = ImportResult(kind=kind)
+            text = decode(path, result)
+            if text is not None:
+                text.close()
+            if text is not None and not file_headers(path):
+                result.error(1, "", "The file has no header row naming its columns.")
+            if not result.ok:
+                return None, result
+            batch = ImportBatch.objects.create(
+                council=council,
+                kind=kind,
+                filename=filename[:255],
+                sha256=file_sha256(path),
+                file=name,
+                uploaded_by=actor,
+            )
+            return batch, result
+        result = import_check(council=council, kind=kind, data=path, options=options)
     if not result.ok:
         return None, result
     batch = ImportBatch.objects.create(
@@ -764,13 +845,18 @@ def import_upload(*, actor, council, kind: str, data: bytes, filename: str, opti
         kind=kind,
         filename=filename[:255],
         sha256=result.sha256,
-        content=data,
+        file=name,
         uploaded_by=actor,
         report_refresh_date=result.report_refresh_date,
         summary=result.summary(),
         mapping=options or {},
     )
     return batch, result
+
+
+KEPT_FILE_MISSING = (
+    "The uploaded file is no longer kept (files waiting for confirmation are deleted after a day). Upload it again."
+)
 
 
 @transaction.atomic
@@ -781,7 +867,11 @@ def import_map(*, actor, batch, mapping: dict):
     require_register_access(actor, council)
     if batch.status == ImportStatus.IMPORTED:
         raise ValidationError("This file has been imported already.")
-    result = import_check(council=council, kind=batch.kind, data=bytes(batch.content), options=mapping)
+    try:
+        with local_path(batch.file.name) as path:
+            result = import_check(council=council, kind=batch.kind, data=path, options=mapping)
+    except FileNotFoundError:
+        raise ValidationError(KEPT_FILE_MISSING) from None
     if result.ok:
         batch.mapping = mapping
         batch.summary = result.summary()
@@ -791,7 +881,10 @@ def import_map(*, actor, batch, mapping: dict):
 
 @transaction.atomic
 def import_confirm(*, actor, batch):
-    """Import a file that was checked and kept. The file is read again: the dictionary may have changed."""
+    """Import a file that was checked and kept. The file is read again: the dictionary may have changed.
+
+    Once imported, the kept file is deleted (when the transaction commits).
+    """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     council = batch.council
     require_register_access(actor, council)
@@ -799,15 +892,19 @@ def import_confirm(*, actor, batch):
         raise ValidationError("This file has been imported already.")
     if batch.kind == ImportKind.GENERIC and not batch.mapping:
         raise ValidationError("Choose which column is which before importing the file.")
-    data = bytes(batch.content)
-    result = import_check(council=council, kind=batch.kind, data=data, options=batch.mapping)
+    try:
+        with local_path(batch.file.name) as path:
+            result = import_check(council=council, kind=batch.kind, data=path, options=batch.mapping)
+    except FileNotFoundError:
+        raise ValidationError(KEPT_FILE_MISSING) from None
     if not result.ok:
         raise ImportFailed(result)
     _write(council, batch.kind, result)
+    _delete_stored_after_commit(batch.file.name)
     batch.status = ImportStatus.IMPORTED
-    batch.content = b""
+    batch.file = ""
     batch.summary = result.summary()
-    batch.save(update_fields=["status", "content", "summary", "updated_at"])
+    batch.save(update_fields=["status", "file", "summary", "updated_at"])
     audit_record(
         actor=actor,
         action="software.import",

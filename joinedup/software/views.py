@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from joinedup.accounts import permissions
@@ -28,9 +30,11 @@ from joinedup.software.forms import (
     ProductForm,
     ReclaimDecisionForm,
     ReclaimStartForm,
+    import_size_limit,
 )
 from joinedup.software.imports.readers import file_headers
 from joinedup.software.models import CalendarFeedToken, ImportKind, ImportStatus
+from joinedup.software.storage import local_path
 
 
 def _form_page(request, council, form, *, title: str, button: str, back: str):
@@ -404,21 +408,54 @@ def risks(request, council_slug):
     )
 
 
+class ImportSizeLimitHandler(FileUploadHandler):
+    """Stop reading an uploaded file as soon as it passes the import page's limit, so a file that
+    is too big is never kept whole, even in a temporary file. The page then says it is too big."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.limit = import_size_limit()
+        request.upload_too_large = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.request.upload_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt
+def import_upload(request, council_slug):
+    # The size check must see the file before anything reads the form (the CSRF check does), so
+    # CSRF is checked here instead, once the handler is in place (as Django's documentation shows).
+    request.upload_handlers.insert(0, ImportSizeLimitHandler(request))
+    return _import_upload(request, council_slug)
+
+
+@csrf_protect
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request, council_slug):
+def _import_upload(request, council_slug):
     council = staff_council_from_path(request, council_slug)
     form = ImportForm(
-        request.POST or None, request.FILES or None, products=selectors.product_dictionary(council=council)
+        request.POST or None,
+        request.FILES or None,
+        products=selectors.product_dictionary(council=council),
+        too_large=getattr(request, "upload_too_large", False),
     )
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # Django keeps a large upload in a temporary file; the service moves it into the private
+        # store without reading it into memory.
         batch, result = services.import_upload(
             actor=request.user,
             council=council,
             kind=form.cleaned_data["kind"],
-            data=upload.read(),
+            upload=upload,
             filename=upload.name,
             options=form.options(),
         )
@@ -444,6 +481,15 @@ def import_upload(request, council_slug):
     )
 
 
+def _kept_file_headers(batch) -> list[str]:
+    """The column names of a kept file, read from the private store (none if it has gone)."""
+    try:
+        with local_path(batch.file.name) as path:
+            return file_headers(path)
+    except FileNotFoundError:
+        return []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_mapping(request, council_slug, pk):
@@ -455,12 +501,16 @@ def import_mapping(request, council_slug, pk):
     form = ImportMappingForm(
         request.POST or None,
         initial=initial,
-        headers=file_headers(bytes(batch.content)),
+        headers=_kept_file_headers(batch),
         products=selectors.product_dictionary(council=council),
     )
     result = None
     if request.method == "POST" and form.is_valid():
-        result = services.import_map(actor=request.user, batch=batch, mapping=form.mapping())
+        try:
+            result = services.import_map(actor=request.user, batch=batch, mapping=form.mapping())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("software:import", council_slug=council.slug)
         if result.ok:
             return redirect("software:import-preview", council_slug=council.slug, pk=batch.pk)
         form.add_error(
@@ -491,6 +541,9 @@ def import_preview(request, council_slug, pk):
             services.import_confirm(actor=request.user, batch=batch)
         except services.ImportFailed as failure:
             errors = failure.result.errors
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("software:import", council_slug=council.slug)
         else:
             messages.success(request, f"{batch.filename} has been imported.")
             return redirect("software:licences", council_slug=council.slug)
