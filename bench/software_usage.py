@@ -10,7 +10,8 @@ in the same run, each in its own process so its peak memory can be measured:
   sign-ins per person, product and month (with the days of the month used), store them (`services.import_file`), and compute the licence position
   (`selectors.licence_position`). The council's dictionary holds 200 of the 300 applications
   (the others are Microsoft's own and the like, left out with a warning, as in real logs); it
-  owns and has assigned licences for each. Everything is rolled back afterwards.
+  owns and has assigned licences for each. Everything is rolled back afterwards (on
+  PostgreSQL, the checks a commit would run are run inside the timing first).
 - DuckDB alone reading the same file and grouping it the same way (successful sign-ins per
   person, application and day).
 """
@@ -168,7 +169,7 @@ def child_import(path: str) -> None:
     django.setup()
     from decimal import Decimal
 
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from joinedup.councils.models import Council
     from joinedup.software import selectors, services
@@ -203,6 +204,10 @@ def child_import(path: str) -> None:
         _, result = services.import_file(
             actor=None, council=council, kind="entra_signin", data=Path(path), filename=Path(path).name, source="bench"
         )
+        if connection.vendor == "postgresql":
+            # Checks deferred to the commit would be skipped by the rollback below: run them now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         imported = time.perf_counter()
         positions = selectors.licence_position(council=council)
         finished = time.perf_counter()
@@ -302,9 +307,10 @@ def markdown(result: dict) -> str:
 
 **What it measures.** Importing an Entra sign-in log end to end: reading the file from disk,
 checking every row, counting successful sign-ins per person, product and month (with the days
-used), storing them, and
-computing the licence position; against DuckDB alone reading and grouping the same file, in the
-same run. Each runs in its own process, so "peak memory" is that process's largest resident
+used), storing them (with the checks a commit would run), and computing the licence position;
+against DuckDB alone reading and grouping the same file, in the same run. The import itself has
+DuckDB read and group the file (decision record 0023), applies JoinedUp's rules once per
+distinct person, application and outcome, and stores the months. Each runs in its own process, so "peak memory" is that process's largest resident
 size (`VmHWM`), Python and Django included. **Data:** a generated `InteractiveSignIns` CSV
 export (the portal's 56 columns and header quirks) of {result["rows"]:,} rows
 ({result["file_mb"]} MB, {result["failures"]:,} failed sign-ins), {PEOPLE:,} people,
@@ -319,7 +325,7 @@ export (the portal's 56 columns and header quirks) of {result["rows"]:,} rows
 
 JoinedUp takes {ratio:.1f} times as long as DuckDB alone. Targets: at least
 {TARGET_ROWS_PER_SECOND:,} rows per second ({verdict(speed_ok)}), within 2 times DuckDB
-({verdict(ratio <= 2)}), under {TARGET_MEMORY_MB:,} MB ({verdict(memory_ok)}). DuckDB only reads
-and groups; the import also checks each row so it can report problems by row and column, and
-writes to the database in one transaction.
+({verdict(ratio <= 2)}), under {TARGET_MEMORY_MB:,} MB ({verdict(memory_ok)}). DuckDB alone only
+reads and groups; the import also checks every date, matches products and people, and writes
+to the database in one transaction.
 """

@@ -408,8 +408,15 @@ class UsageMonthly(models.Model):
     (the raw events are never kept). A sign-in log of a million rows comes down to about a
     tenth as many of these, which keeps imports fast."""
 
-    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    # No foreign key constraints in the database: checking two for each of the 100,000 rows a big
+    # import writes took longer than writing them. Django still refuses to delete a council or
+    # product that has usage (PROTECT looks here), and only `services._usage_merge` writes rows,
+    # with products from the council's own dictionary. The unique constraint's index, which starts
+    # with the council, serves lookups by council, so the council needs no index of its own.
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     person = models.CharField(max_length=254)
     month = models.DateField(help_text="The first day of the month.")
     # Which days of the month: bit 0 is the 1st, bit 30 the 31st (so "used within 90 days" is exact).

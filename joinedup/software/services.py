@@ -10,6 +10,7 @@ Who may write:
 
 import datetime
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.exceptions import ValidationError
@@ -584,9 +585,9 @@ def _usage_merge(council, source, months: dict) -> int:
     """Store {(product id, person, first of month): [days bitmask, sign-ins]} as monthly usage,
     merged with what earlier imports stored (see `merge_month`). Return the rows added or changed.
 
-    A sign-in log of a million rows gives some 100,000 of these, so they go in as batches of
-    plain tuples through one prepared INSERT (or UPDATE), not a model object per row; rows that
-    are already stored as they would be are left alone.
+    A sign-in log of a million rows gives some 100,000 of these, so new rows go in through
+    PostgreSQL's COPY (many-row INSERTs elsewhere) and changed ones through one prepared UPDATE,
+    never a model object per row; rows that are already stored as they would be are left alone.
     """
     if not months:
         return 0
@@ -596,104 +597,105 @@ def _usage_merge(council, source, months: dict) -> int:
     ).values_list("product_id", "person", "month", "pk", "days", "events")
     for product_id, person, month, pk, days, events in stored.iterator(chunk_size=BATCH_SIZE):
         existing[(product_id, person, month)] = (pk, days, events)
-    table = connection.ops.quote_name(UsageMonthly._meta.db_table)
-    # The table name is the model's own, quoted; the values are parameters.
-    update = f"UPDATE {table} SET days = %s, active_days = %s, last_seen = %s, events = %s WHERE id = %s"  # noqa: S608
-    adapt = connection.ops.adapt_datefield_value
-    adapted = {}
-    last_days = {}
-
-    def day(value):
-        if value not in adapted:
-            adapted[value] = adapt(value)
-        return adapted[value]
-
-    def last_seen(month, days):
-        key = (month, days.bit_length())
-        if key not in last_days:
-            last_days[key] = day(UsageMonthly.last_day(month, days))
-        return last_days[key]
-
-    council_id = council.pk
-    inserts, updates, written = [], [], 0
+    new, changed = [], []
+    # In key order, so two imports lock rows in the same order.
+    for key in sorted(months):
+        days, events = months[key]
+        found = existing.get(key)
+        if found is None:
+            new.append((*key, days, events))
+            continue
+        pk, old_days, old_events = found
+        days, events = merge_month(old_days, old_events, days, events)
+        if (days, events) != (old_days, old_events):
+            changed.append((key[2], days, events, pk))
     with connection.cursor() as cursor:
-        # Rows go in key order, so two imports lock rows in the same order.
-        for key in sorted(months):
-            days, events = months[key]
-            product_id, person, month = key
-            found = existing.get(key)
-            if found is None:
-                inserts.append(
-                    (
-                        council_id,
-                        product_id,
-                        person,
-                        day(month),
-                        days,
-                        days.bit_count(),
-                        last_seen(month, days),
-                        events,
-                        source,
-                    )
-                )
-            else:
-                pk, old_days, old_events = found
-                days, events = merge_month(old_days, old_events, days, events)
-                if (days, events) == (old_days, old_events):
-                    continue
-                updates.append((days, days.bit_count(), last_seen(month, days), events, pk))
-            if len(inserts) >= BATCH_SIZE:
-                _insert_rows(cursor, table, USAGE_COLUMNS, inserts)
-                written += len(inserts)
-                inserts = []
-            if len(updates) >= BATCH_SIZE:
-                cursor.executemany(update, updates)
-                written += len(updates)
-                updates = []
-        if inserts:
-            _insert_rows(cursor, table, USAGE_COLUMNS, inserts)
-        if updates:
-            cursor.executemany(update, updates)
-    return written + len(inserts) + len(updates)
+        if new:
+            _usage_insert(cursor, council.pk, source, new)
+        if changed:
+            _usage_update(cursor, changed)
+    return len(new) + len(changed)
 
 
+USAGE_TABLE = UsageMonthly._meta.db_table
 USAGE_COLUMNS = ("council_id", "product_id", "person", "month", "days", "active_days", "last_seen", "events", "source")
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+class _Dates:
+    """Dates as the database takes them, worked out once each (a month's rows share a few dozen)."""
+
+    def __init__(self, text: bool):
+        self.text = text
+        self.values = {}
+        self.last = {}
+
+    def __call__(self, day: datetime.date):
+        value = self.values.get(day)
+        if value is None:
+            value = self.values[day] = day.isoformat() if self.text else connection.ops.adapt_datefield_value(day)
+        return value
+
+    def last_seen(self, month: datetime.date, days: int):
+        """The last day used: the month's day numbered by the highest bit set in `days`."""
+        key = (month, days.bit_length())
+        value = self.last.get(key)
+        if value is None:
+            value = self.last[key] = self(UsageMonthly.last_day(month, days))
+        return value
 
 
-def _copy_text(value) -> str:
-    """A value in PostgreSQL COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    return str(value)  # numbers, and dates as YYYY-MM-DD
-
-
-def _copy_line(row) -> str:
-    """A row in COPY's text format; values are escaped only if one needs it (rarely)."""
-    line = "\t".join(map(str, row))
-    if None in row or "\\" in line or "\n" in line or "\r" in line or line.count("\t") != len(row) - 1:
-        line = "\t".join(map(_copy_text, row))
-    return line + "\n"
-
-
-def _insert_rows(cursor, table, columns, rows):
-    """Insert many rows of plain values at once: PostgreSQL's COPY, or INSERTs of many rows each."""
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+def _usage_insert(cursor, council_id, source, rows):
+    """Insert [(product id, person, month, days, events)] as new monthly usage rows."""
+    table = connection.ops.quote_name(USAGE_TABLE)
+    names = ", ".join(connection.ops.quote_name(column) for column in USAGE_COLUMNS)
     if connection.vendor == "postgresql":
-        # COPY's text format, written in large blocks (psycopg's write_row is a Python call per row).
+        # COPY's text format, written in blocks: a line is made with one format, and a person's
+        # name is escaped only when it holds a character COPY treats specially (rarely).
+        date = _Dates(text=True)
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            copy.write("".join(map(_copy_line, rows)))
+            for start in range(0, len(rows), BATCH_SIZE):
+                lines = []
+                for product_id, person, month, days, events in rows[start : start + BATCH_SIZE]:
+                    if _COPY_SPECIAL.search(person):
+                        person = person.translate(_COPY_ESCAPES)
+                    lines.append(
+                        f"{council_id}\t{product_id}\t{person}\t{date(month)}\t{days}\t{days.bit_count()}\t"
+                        f"{date.last_seen(month, days)}\t{events}\t{source}\n"
+                    )
+                copy.write("".join(lines))
         return
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, min(500, (connection.features.max_query_params or 999) // len(columns)))
+    date = _Dates(text=False)
+    placeholder = "(" + ", ".join(["%s"] * len(USAGE_COLUMNS)) + ")"
+    per_statement = max(1, min(500, (connection.features.max_query_params or 999) // len(USAGE_COLUMNS)))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
+        # The table and column names are the model's own, quoted; the values are parameters.
         sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([placeholder] * len(chunk))  # noqa: S608
-        cursor.execute(sql, [value for row in chunk for value in row])
+        values = []
+        for product_id, person, month, days, events in chunk:
+            values += (council_id, product_id, person, date(month), days, days.bit_count())
+            values += (date.last_seen(month, days), events, source)
+        cursor.execute(sql, values)
+
+
+def _usage_update(cursor, rows):
+    """Change [(month, days, events, id)] of monthly usage rows already stored."""
+    table = connection.ops.quote_name(USAGE_TABLE)
+    # The table name is the model's own, quoted; the values are parameters.
+    update = f"UPDATE {table} SET days = %s, active_days = %s, last_seen = %s, events = %s WHERE id = %s"  # noqa: S608
+    date = _Dates(text=False)
+    for start in range(0, len(rows), BATCH_SIZE):
+        cursor.executemany(
+            update,
+            [
+                (days, days.bit_count(), date.last_seen(month, days), events, pk)
+                for month, days, events, pk in rows[start : start + BATCH_SIZE]
+            ],
+        )
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 @transaction.atomic

@@ -204,15 +204,34 @@ def _entra_header(data) -> list[str] | None:
         return None
 
 
-def _entra_groups_duckdb(data):
-    """Sign-ins grouped by (user name, application, month, status, error code), as written in the
-    file (not yet stripped or lower-cased), with their number and the days of the month they fall
-    on (a bitmask, bit 0 for the 1st); read by DuckDB straight from the file; or None.
+def _entra_succeeded(status: str, error_code: str) -> bool:
+    """A sign-in that worked: status 'Success' (or none given) and error code 0 (or none given)."""
+    status = status.strip().casefold()
+    return not (status and status != "success") and error_code.strip() in ("", "0")
 
-    None means "read it row by row instead": DuckDB is not installed, the file is not plain
-    UTF-8, a column is missing, or any row has a problem (a malformed row, a blank line, a date
-    that is not ISO 8601). The row-by-row reader then reports each problem by row and column, so
-    both ways give the same answer for a good file and the row-by-row one explains a bad one.
+
+def _duckdb_connection():
+    import duckdb
+
+    connection = duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
+    connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
+def _read_entra_duckdb(data, dictionary) -> ImportResult | None:
+    """Read a sign-in log with DuckDB: it reads and groups the file, and JoinedUp's own rules are
+    applied to each distinct value (a few thousand people and applications), never to each row.
+
+    DuckDB groups the sign-ins by user name, application, month, status and error code as written
+    (with their number and a bitmask of the days they fall on), and checks every date. Python then
+    decides, once per distinct value, which outcomes count as a success, which product an
+    application is and how a user name is stored (the same functions the row-by-row reader uses),
+    and DuckDB adds the groups up per product, person and month.
+
+    None means "read it row by row instead": DuckDB is not installed, the file is not plain UTF-8,
+    a column is missing, or any row has a problem (a malformed row, a blank line, a date that is
+    not ISO 8601, an empty user name). The row-by-row reader then reports each problem by row and
+    column, so both give the same answer for a good file and the row-by-row one explains a bad one.
     """
     try:
         import duckdb
@@ -228,80 +247,104 @@ def _entra_groups_duckdb(data):
     def column(key):
         return f"coalesce(c{found[key]}, '')" if key in found else "''"
 
-    day = f"try_cast(substr(trim({column('date')}), 1, 10) AS DATE)"
+    date = f"trim({column('date')})"
+    day = f"try_cast(substr({date}, 1, 10) AS DATE)"
     names = {f"c{index}": "VARCHAR" for index in range(len(header))}
-    query = f"""
-        SELECT {column("person")}, {column("application")}, substr(trim({column("date")}), 1, 7),
-               {column("status")}, {column("error_code")}, count(*),
-               bit_or(CAST(1 AS BIGINT) << (day({day}) - 1)),
-               bool_and(regexp_full_match(trim({column("date")}), '{_ISO_DATE_RE2}') AND {day} IS NOT NULL)
+    # Column names are made here from positions; the file is a parameter.
+    group_file = f"""
+        CREATE TEMP TABLE signins AS
+        SELECT {column("person")} AS person, {column("application")} AS application, substr({date}, 1, 7) AS month,
+               {column("status")} AS status, {column("error_code")} AS error_code, count(*) AS sign_ins,
+               bit_or(CAST(1 AS BIGINT) << (day({day}) - 1)) AS days,
+               bool_and(regexp_full_match({date}, '{_ISO_DATE_RE2}') AND {day} IS NOT NULL) AS readable
         FROM read_csv(?, columns = {names!r}, header = true, auto_detect = false, delim = ',', quote = '"',
                       escape = '"', strict_mode = true, null_padding = false, ignore_errors = false)
         GROUP BY ALL
-    """  # noqa: S608 (column names are made here from positions; the file is a parameter)
-
-    def run(path):
-        connection = duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
-        try:
-            connection.execute("SET enable_progress_bar = false")
-            return connection.execute(query, [str(path)]).fetchall()
-        finally:
-            connection.close()
-
+    """  # noqa: S608
     try:
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            with tempfile.NamedTemporaryFile(suffix=".csv") as file:
-                file.write(data)
-                file.flush()
-                groups = run(file.name)
-        else:
-            groups = run(data)
+        with _duckdb_connection() as db:
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                with tempfile.NamedTemporaryFile(suffix=".csv") as file:
+                    file.write(data)
+                    file.flush()
+                    db.execute(group_file, [file.name])
+            else:
+                db.execute(group_file, [str(data)])
+            return _entra_from_groups(db, dictionary)
     except duckdb.Error:
         return None
-    if not groups or not all(group[7] for group in groups):
+
+
+def _entra_from_groups(db, dictionary) -> ImportResult | None:
+    """The import of DuckDB's `signins` groups, counted exactly as the row-by-row reader counts rows."""
+    groups, readable = db.execute("SELECT count(*), coalesce(bool_and(readable), false) FROM signins").fetchone()
+    if not groups or not readable:
         return None
-    return groups
-
-
-def _read_entra_groups(groups, dictionary) -> ImportResult | None:
-    """The import of DuckDB's groups, counted exactly as the row-by-row reader counts rows."""
     result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
+    succeeded = ([], [])
+    for status, error_code, sign_ins in db.execute(
+        "SELECT status, error_code, sum(sign_ins) FROM signins GROUP BY ALL"
+    ).fetchall():
+        result.rows += sign_ins
+        if _entra_succeeded(status, error_code):
+            succeeded[0].append(status)
+            succeeded[1].append(error_code)
+        else:
+            result.skipped += sign_ins
+    db.execute(
+        "CREATE TEMP TABLE succeeded AS SELECT unnest(?::VARCHAR[]) AS status, unnest(?::VARCHAR[]) AS error_code",
+        succeeded,
+    )
+    successful = "FROM signins JOIN succeeded USING (status, error_code)"
+
     lookup = ProductLookup(dictionary)
-    months = {}
-    people = set()
-    products_people = defaultdict(set)
-    firsts = {}
-    for person, application, month, status, error_code, number, days, _ in groups:
-        result.rows += number
-        status = status.strip().casefold()
-        if (status and status != "success") or error_code.strip() not in ("", "0"):
-            result.skipped += number
-            continue
-        person = person.strip().lower()
-        if not person:
-            return None  # the row-by-row reader says which rows
-        product = lookup.find(application.strip(), None, number)
+    products = ([], [])
+    for application, sign_ins in db.execute(f"SELECT application, sum(sign_ins) {successful} GROUP BY ALL").fetchall():
+        product = lookup.find(application.strip(), None, sign_ins)
         if product is None:
-            result.skipped += number
-            continue
+            result.skipped += sign_ins
+        else:
+            products[0].append(application)
+            products[1].append(product.pk)
+    db.execute(
+        "CREATE TEMP TABLE products AS SELECT unnest(?::VARCHAR[]) AS application, unnest(?::BIGINT[]) AS product",
+        products,
+    )
+
+    people = ([], [])
+    for (person,) in db.execute(f"SELECT DISTINCT person {successful}").fetchall():
+        stored = person.strip().lower()
+        if not stored:
+            return None  # the row-by-row reader says which rows
+        people[0].append(person)
+        people[1].append(stored)
+    db.execute(
+        "CREATE TEMP TABLE people AS SELECT unnest(?::VARCHAR[]) AS person, unnest(?::VARCHAR[]) AS stored", people
+    )
+
+    rows = db.execute(
+        f"""SELECT product, people.stored, month, bit_or(days), sum(sign_ins)::BIGINT
+            {successful} JOIN products USING (application) JOIN people USING (person)
+            GROUP BY ALL ORDER BY ALL"""  # noqa: S608 (no values are written into the query)
+    ).fetchall()
+    firsts = {}
+    months = {}
+    products_people = defaultdict(set)
+    for product, person, month, days, sign_ins in rows:  # about a tenth as many as the file's rows
         first = firsts.get(month)
         if first is None:
             first = firsts[month] = datetime.date.fromisoformat(f"{month}-01")
-        people.add(person)
-        products_people[product.name].add(person)
-        key = (product.pk, person, first)
-        found = months.get(key)
-        if found is None:
-            months[key] = [days, number]
-        else:  # the same person or product written two ways
-            found[0] |= days
-            found[1] += number
-    return _entra_finish(result, lookup, months, people, products_people)
+        months[(product, person, first)] = [days, sign_ins]
+        products_people[product].add(person)
+    names = {product.pk: product.name for product in dictionary}
+    products_people = {names[product]: persons for product, persons in products_people.items()}
+    everyone = set().union(*products_people.values())
+    return _entra_finish(result, lookup, months, everyone, products_people)
 
 
 def _entra_finish(result, lookup, months, people, products_people) -> ImportResult:
     if lookup.unknown:
-        names = sorted(lookup.unknown, key=lambda name: -lookup.unknown[name][1])
+        names = sorted(lookup.unknown, key=lambda name: (-lookup.unknown[name][1], name))
         listed = ", ".join(f"{name} ({lookup.unknown[name][1]})" for name in names[:15])
         more = f" and {len(names) - 15} more" if len(names) > 15 else ""
         result.warnings.append(
@@ -322,25 +365,21 @@ def read_entra_signins(data, dictionary, *, fast: bool = True) -> ImportResult:
     warning, since the log covers every application in the tenant (Microsoft's own included),
     not only those the council licenses.
 
-    Logs run to millions of rows, so DuckDB (where installed) reads and groups the file first;
-    a file it finds any problem in is read row by row, which reports each problem.
+    Logs run to millions of rows, so DuckDB reads and groups the file first; a file it finds any
+    problem in is read row by row, which reports each problem by row and column.
     """
     if fast:
-        groups = _entra_groups_duckdb(data)
-        if groups is not None:
-            dictionary = list(dictionary)
-            result = _read_entra_groups(groups, dictionary)
-            if result is not None:
-                return result
+        dictionary = list(dictionary)
+        result = _read_entra_duckdb(data, dictionary)
+        if result is not None:
+            return result
     result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
     lookup = ProductLookup(dictionary)
     counts = defaultdict(int)
     people = set()
     products_people = defaultdict(set)
     for row, values in read_rows(data, ENTRA_SIGNIN_COLUMNS, result):
-        status = values.get("status", "").casefold()
-        error_code = values.get("error_code", "")
-        if (status and status != "success") or error_code not in ("", "0"):
+        if not _entra_succeeded(values.get("status", ""), values.get("error_code", "")):
             result.skipped += 1
             continue
         try:

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from joinedup.software import services
 from joinedup.software.imports.readers import file_headers, parse_date_as
@@ -307,8 +309,8 @@ def test_duckdb_and_row_by_row_reading_agree(council, uniform, bom):
 
     make_product(council, "Salesforce Service Cloud", publisher="Salesforce", aliases=["Salesforce"])
     data = _entra(*GOOD_ROWS, bom=bom)
-    assert readers._entra_groups_duckdb(data) is not None  # the fast path is taken
     dictionary = product_dictionary(council=council).prefetch_related("aliases")
+    assert readers._read_entra_duckdb(data, list(dictionary)) is not None  # the fast path is taken
     fast = readers.read_entra_signins(data, dictionary, fast=True)
     slow = readers.read_entra_signins(data, dictionary, fast=False)
     assert fast.months == slow.months and fast.summary() == slow.summary()
@@ -331,3 +333,48 @@ def test_a_bad_entra_row_is_reported_by_row_even_when_duckdb_reads_first(council
     result = services.import_check(council=council, kind="entra_signin", data=data)
     assert not result.ok
     assert result.errors[0].row == 9 and message in result.errors[0].message
+
+
+_PEOPLE = ["ann@b.gov.uk", " Ann@B.gov.uk", "ANN@b.gov.uk ", "bob@b.gov.uk", "cat\u00e9@b.gov.uk", "Dan@B.GOV.UK"]
+_APPLICATIONS = ["Salesforce", "salesforce ", "SALESFORCE", "Uniform", " uniform", "Microsoft Teams Web Client", ""]
+_OUTCOMES = [("Success", "0"), ("success", ""), ("", "0"), ("", ""), ("Failure", "50126"), ("Success", "53003"),
+             (" Interrupted", "50074")]  # fmt: skip
+
+
+@pytest.fixture
+def salesforce(council):
+    return make_product(council, "Salesforce Service Cloud", publisher="Salesforce", aliases=["Salesforce"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.dates(min_value=datetime.date(2026, 7, 1), max_value=datetime.date(2026, 11, 30)),
+            st.sampled_from(["T08:01:02Z", "T23:59:59.5+01:00", "", " 10:00"]),
+            st.sampled_from(_PEOPLE),
+            st.sampled_from(_APPLICATIONS),
+            st.sampled_from(_OUTCOMES),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_duckdb_and_row_by_row_reading_agree_on_any_good_log(council, uniform, salesforce, rows):
+    """However people, applications and outcomes are written, both readers count the same."""
+    from joinedup.software.imports import readers
+    from joinedup.software.selectors import product_dictionary
+
+    data = _entra(
+        *(
+            _row(f"{day.isoformat()}{time}", person, application, status=status, code=code)
+            for day, time, person, application, (status, code) in rows
+        )
+    )
+    dictionary = list(product_dictionary(council=council).prefetch_related("aliases"))
+    fast = readers._read_entra_duckdb(data, dictionary)
+    slow = readers.read_entra_signins(data, dictionary, fast=False)
+    assert fast is not None and slow.ok
+    assert fast.months == slow.months
+    assert fast.summary() == slow.summary()
+    assert (fast.rows, fast.skipped, fast.people) == (slow.rows, slow.skipped, slow.people)

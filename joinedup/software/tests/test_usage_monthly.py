@@ -101,3 +101,32 @@ def test_a_later_export_of_the_same_month_adds_its_days(council):
     usage = UsageMonthly.objects.get(product=salesforce)
     assert usage.used_days() == [datetime.date(2026, 11, day) for day in (3, 4, 10, 12)]
     assert (usage.active_days, usage.last_seen, usage.events) == (4, datetime.date(2026, 11, 12), 5)
+
+
+def test_a_product_or_council_with_usage_cannot_be_deleted(council):
+    """Usage rows have no foreign keys in the database (for import speed): Django guards deletes."""
+    from django.db.models import ProtectedError
+
+    product = make_product(council, "Uniform")
+    make_usage(council, product, "ann@b.gov.uk", datetime.date(2026, 11, 18))
+    with pytest.raises(ProtectedError):
+        product.delete()
+    with pytest.raises(ProtectedError):
+        council.delete()
+    assert UsageMonthly.objects.filter(product=product, council=council).count() == 1
+
+
+def test_an_awkward_person_name_is_stored_exactly_as_given(council):
+    """COPY's text format treats backslash, tab and line breaks specially: such names are escaped."""
+    product = make_product(council, "Uniform")
+    awkward = "o\\brien\tjr@b.gov.uk"
+    months = {
+        (product.pk, awkward, datetime.date(2026, 11, 1)): [bits(18), 2],
+        (product.pk, "ann@b.gov.uk", datetime.date(2026, 11, 1)): [bits(3, 20), 5],
+    }
+    assert services._usage_merge(council, "generic", months) == 2
+    stored = {row.person: row for row in UsageMonthly.objects.filter(council=council)}
+    assert set(stored) == {awkward, "ann@b.gov.uk"}
+    assert (stored[awkward].days, stored[awkward].active_days, stored[awkward].events) == (bits(18), 1, 2)
+    assert stored["ann@b.gov.uk"].last_seen == datetime.date(2026, 11, 20)
+    assert services._usage_merge(council, "generic", months) == 0  # the same again changes nothing
