@@ -1,6 +1,10 @@
 """
 Run every benchmark and write docs/performance.md: `make bench`, or `python -m bench`.
 
+`BENCH_ONLY=software_usage make bench` runs only the benchmarks named (a comma-separated list)
+and replaces only their sections of docs/performance.md; `BENCH_SKIP=...` leaves some out of a
+full run.
+
 The benchmarks use a throwaway database: a new SQLite file in a temporary folder, deleted
 afterwards. To run them on another database (PostgreSQL, say), set BENCH_DATABASE_URL to an
 empty database you can spare. Migrations are applied to it and the request data (made by the bulk
@@ -12,6 +16,7 @@ import importlib
 import importlib.util
 import os
 import platform
+import re
 import sys
 import tempfile
 import textwrap
@@ -97,18 +102,49 @@ is the time that 95 lookups in 100 beat. A µs (microsecond) is a millionth of a
 MODULES = ["ward_lookup", "service_requests", "open311", "software_usage"]
 
 
+def _names(variable: str) -> set[str]:
+    return {name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()}
+
+
 def _modules() -> list:
-    """The benchmark modules, in report order; one still being written (no file yet) or named in BENCH_SKIP is skipped."""
-    # BENCH_SKIP=open311,software_usage leaves those out (a comma-separated list of module names).
-    skip = {name.strip() for name in os.environ.get("BENCH_SKIP", "").split(",") if name.strip()}
+    """The benchmark modules, in report order; one still being written (no file yet), named in
+    BENCH_SKIP or, when BENCH_ONLY is set, not named there, is skipped."""
+    # BENCH_SKIP=open311,software_usage leaves those out (a comma-separated list of module names);
+    # BENCH_ONLY=software_usage runs only those.
+    skip, only = _names("BENCH_SKIP"), _names("BENCH_ONLY")
+    unknown = (skip | only) - set(MODULES)
+    if unknown:
+        raise SystemExit(f"No benchmark called {', '.join(sorted(unknown))}. They are: {', '.join(MODULES)}.")
     found = []
     for name in MODULES:
-        if name in skip:
-            print(f"Skipping bench.{name} (BENCH_SKIP)", flush=True)
+        if name in skip or (only and name not in only):
+            print(f"Skipping bench.{name}", flush=True)
             continue
         if importlib.util.find_spec(f"bench.{name}") is not None:
             found.append(importlib.import_module(f"bench.{name}"))
     return found
+
+
+def _split(report: str) -> tuple[str, dict[str, str]]:
+    """A report as its opening and {section title: section}, in order."""
+    opening, *sections = re.split(r"(?m)^(?=## )", report)
+    return opening, {section.splitlines()[0].removeprefix("## ").strip(): section for section in sections}
+
+
+def keep_other_sections(previous: str, report: str) -> str:
+    """The new report with the sections it does not have taken from the previous one (BENCH_ONLY),
+    in the previous order, and the opening saying when each part was run."""
+    old_opening, old_sections = _split(previous)
+    opening, sections = _split(report)
+    kept = [title for title in old_sections if title not in sections]
+    if not kept:
+        return report
+    when = re.search(r"\*\*Run on\*\* (.+?)\.", old_opening)
+    note = f" (only {', '.join(sections)}; the other sections on {when[1] if when else 'an earlier day'})"
+    opening = re.sub(r"(\*\*Run on\*\* .+?)\.", lambda match: match[1] + note + ".", opening, count=1)
+    merged = {title: sections.get(title, section) for title, section in old_sections.items()}
+    merged.update((title, section) for title, section in sections.items() if title not in merged)
+    return _rewrap(opening + "".join(section.rstrip("\n") + "\n\n" for section in merged.values()))
 
 
 def main() -> int:
@@ -128,6 +164,8 @@ def main() -> int:
         report = _report(results, connection.vendor)
         connections.close_all()
 
+    if _names("BENCH_ONLY") and REPORT.exists():
+        report = keep_other_sections(REPORT.read_text(encoding="utf-8"), report)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(report, encoding="utf-8")
     print(report)
