@@ -5,21 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('councils', '0002_council_codes'),
-        ('software', '0006_import_files_in_private_store'),
+        ("councils", "0002_council_codes"),
+        ("software", "0006_import_files_in_private_store"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='usagemonthly',
-            name='council',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.council'),
+            model_name="usagemonthly",
+            name="council",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="councils.council",
+            ),
         ),
         migrations.AlterField(
-            model_name='usagemonthly',
-            name='product',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='software.product'),
+            model_name="usagemonthly",
+            name="product",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="software.product",
+            ),
         ),
     ]
