@@ -48,8 +48,9 @@ def request_row(request: ServiceRequest, today) -> list:
 
 
 def queue_csv_lines(requests: Iterable[ServiceRequest]) -> Iterator[str]:
-    """Yield the CSV, a line at a time, for the requests (a staff_queue queryset)."""
+    """Yield the CSV, a line at a time, for the requests (a staff_queue queryset). It starts with a
+    UTF-8 byte order mark, like every other download, so Excel reads "£" and accented letters."""
     today = timezone.localdate()
     if hasattr(requests, "iterator"):
         requests = requests.iterator(chunk_size=2000)
-    return csv_lines(HEADER, (request_row(request, today) for request in requests), bom=False)
+    return csv_lines(HEADER, (request_row(request, today) for request in requests), bom=True)

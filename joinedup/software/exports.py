@@ -232,7 +232,9 @@ COUNCIL_TABLES = {
 # The partnership's lists
 
 
-def _duplication(partnership, councils, by="function"):
+def duplication_table(partnership, councils, by="function"):
+    """Which council uses which product for each ESD function (by="function") or LGSL service
+    (by="service") across the partnership, with costs, contract dates and convergence."""
     columns = [
         "ESD function" if by == "function" else "LGSL service",
         "More than one product",
@@ -272,7 +274,7 @@ def _partnership_renewals(partnership, councils):
     return "Renewals", ["Council", *RENEWAL_COLUMNS], rows
 
 
-PARTNERSHIP_TABLES = {"duplication": _duplication, "renewals": _partnership_renewals}
+PARTNERSHIP_TABLES = {"duplication": duplication_table, "renewals": _partnership_renewals}
 
 
 # The renewal calendar feed

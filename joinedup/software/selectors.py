@@ -113,7 +113,7 @@ def import_batch_list(*, council) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(council=council).order_by("-created_at", "-id")[:20]
 
 
-# The register as a CSV file
+# The register as a download (CSV or XLSX)
 
 REGISTER_COLUMNS = [
     "Application",
@@ -138,7 +138,9 @@ REGISTER_COLUMNS = [
 
 
 def register_rows(*, council):
-    """The council's application register as rows of text, in the order of REGISTER_COLUMNS."""
+    """The council's application register as rows, in the order of REGISTER_COLUMNS. Numbers and
+    dates stay numbers and dates (None when not recorded), so the XLSX download can sort and add
+    them up; the CSV writer turns them into text."""
     for app in application_list(council=council):
         yield [
             app.name,
@@ -150,13 +152,13 @@ def register_rows(*, council):
             app.service_area.name if app.service_area else "",
             app.technical_custodian,
             app.get_hosting_display(),
-            "" if app.users_count is None else str(app.users_count),
+            app.users_count,
             app.get_support_status_display(),
-            app.end_of_support.isoformat() if app.end_of_support else "",
+            app.end_of_support,
             app.get_data_sensitivity_display(),
             app.get_disposition_display() if app.disposition else "",
-            "" if app.business_value is None else str(app.business_value),
-            "" if app.technical_risk is None else str(app.technical_risk),
+            app.business_value,
+            app.technical_risk,
             "; ".join(c.reference for c in app.contracts.all()),
             app.notes,
         ]

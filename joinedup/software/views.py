@@ -818,7 +818,7 @@ def partnership_export(request, partnership_slug, table, fmt):
         raise Http404("There is no such download.")
     if table == "duplication":
         by = "service" if request.GET.get("by") == "service" else "function"
-        data = exports._duplication(partnership, councils, by=by)
+        data = exports.duplication_table(partnership, councils, by=by)
     else:
         data = exports.PARTNERSHIP_TABLES[table](partnership, councils)
     return _download(data, fmt, f"{partnership.slug}-{table}")

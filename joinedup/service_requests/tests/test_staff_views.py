@@ -225,12 +225,18 @@ def test_the_queue_has_50_to_a_page_with_gov_uk_pagination(staff_client, council
 # CSV export
 
 
-def read_csv(response):
+def csv_text(response):
+    """The download as a spreadsheet program reads it: UTF-8 after the byte order mark."""
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the byte order mark Excel needs to read UTF-8
+    return body.decode("utf-8-sig")
+
+
+def read_csv(response):
+    return list(csv.DictReader(io.StringIO(csv_text(response))))
 
 
 def test_csv_export_of_the_filtered_queue(staff_client, council, known, staff_user):
@@ -264,14 +270,32 @@ def test_csv_export_leaves_out_personal_data_and_defuses_formulas(staff_client, 
         reporter_phone="07700900982",
         contact_preference=ContactPreference.BOTH,
     )
-    response = staff_client.get(url("staff-export", council))
-    text = b"".join(response.streaming_content).decode()
+    text = csv_text(staff_client.get(url("staff-export", council)))
     assert "rosa@example.org" not in text
     assert "Rosa Resident" not in text
     assert "07700900982" not in text
     assert "A sofa and a mattress" not in text  # the description can hold personal details
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["Location"].startswith("'=HYPERLINK")
+
+
+def test_csv_export_keeps_accents_and_pound_signs_as_excel_reads_them(staff_client, council, category, staff_user):
+    staff_user.full_name = "Zoë Brontë-Ólafsdóttir"
+    staff_user.save(update_fields=["full_name"])
+    request = report(council, category, location_text="Behind the £1 shop, Rue de l'Église")
+    services.request_assign(actor=staff_user, request=request, officer=staff_user)
+    response = staff_client.get(url("staff-export", council, status=""))
+    body = b"".join(response.streaming_content)
+    # Excel on Windows reads a CSV as UTF-8 only when it starts with the byte order mark.
+    assert body.startswith("\ufeff".encode())
+    assert "£".encode() in body and "Zoë".encode() in body
+    text = body.decode("utf-8-sig")  # strict: any byte that is not UTF-8 fails here
+    assert not text.startswith("\ufeff")
+    [row] = csv.DictReader(io.StringIO(text))
+    assert list(row)[0] == "Reference"  # the mark is not read as part of the first column's name
+    assert row["Reference"] == request.reference
+    assert row["Location"] == "Behind the £1 shop, Rue de l'Église"
+    assert row["Assigned to"] == "Zoë Brontë-Ólafsdóttir"
 
 
 # Bulk status change

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,9 +11,9 @@ from openpyxl import load_workbook
 
 from joinedup.accounts.models import Role
 from joinedup.accounts.tests.factories import UserFactory, grant
-from joinedup.software import exports, selectors, services
+from joinedup.software import exports, selectors, services, workflows
 from joinedup.software.models import CalendarFeedToken
-from joinedup.software.tests.factories import make_application, make_contract, make_product
+from joinedup.software.tests.factories import make_application, make_contract, make_product, make_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def estate(council, partner_council):
     services.commitment_create(actor=None, contract=contract, description="+1 free training day")
     e3 = make_product(council, "Office 365 E3")
     services.entitlement_create(actor=None, council=council, product=e3, quantity=5, unit_price=Decimal("240"))
-    return {"contract": contract}
+    return {"contract": contract, "e3": e3}
 
 
 @pytest.mark.parametrize("table", sorted(exports.COUNCIL_TABLES))
@@ -177,3 +178,106 @@ def test_dashboard_page(client, partnership, partnership_officer, staff_user, es
     assert '<svg class="joinedup-bar-chart__svg"' in content and 'aria-hidden="true"' in content
     client.force_login(staff_user)
     assert client.get(f"/partnerships/{partnership.slug}/software/dashboard/").status_code == 403
+
+
+def _sheet_rows(response):
+    """The XLSX download's data rows as {column: cell}."""
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    columns = [cell.value for cell in rows[0]]
+    return [dict(zip(columns, row, strict=True)) for row in rows[1:]]
+
+
+def test_applications_download_keeps_numbers_and_dates(client, council, staff_user, estate):
+    product = make_product(council, "Civica Pay", publisher="Civica")
+    make_application(
+        council,
+        product,
+        users_count=1250,
+        end_of_support=datetime.date(2027, 3, 31),
+        business_value=7,
+        technical_risk=3,
+    )
+    client.force_login(staff_user)
+    xlsx = {
+        row["Application"].value: row
+        for row in _sheet_rows(client.get(f"/{council.slug}/staff/software/download/applications.xlsx"))
+    }
+    full = xlsx["Civica Pay"]
+    for column, value in (("Users", 1250), ("Business value", 7), ("Technical risk", 3)):
+        assert full[column].value == value and full[column].data_type == "n", column
+    end = full["End of support"]
+    assert end.is_date and end.value == datetime.datetime(2027, 3, 31) and end.number_format == "yyyy-mm-dd"
+    # Nothing recorded: an empty cell, not empty text.
+    empty = xlsx["Uniform"]
+    assert [empty[c].value for c in ("Users", "End of support", "Business value", "Technical risk")] == [None] * 4
+    assert empty["Version"].value == "10.4" and empty["Version"].data_type == "s"  # a version is text, not a number
+
+    # The CSV reads as before: plain numbers, ISO dates, empty cells for nothing recorded.
+    for address in (
+        f"/{council.slug}/staff/software/download/applications.csv",
+        f"/{council.slug}/staff/software/register.csv",
+    ):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        text = response.content.decode("utf-8-sig")
+        csv_rows = {row["Application"]: row for row in csv.DictReader(io.StringIO(text))}
+        assert [csv_rows["Civica Pay"][c] for c in ("Users", "End of support", "Business value", "Technical risk")] == [
+            "1250",
+            "2027-03-31",
+            "7",
+            "3",
+        ]
+        assert [csv_rows["Uniform"][c] for c in ("Users", "End of support", "Business value", "Technical risk")] == [
+            ""
+        ] * 4
+
+
+# Text that a spreadsheet would read as a number or a date: a sign that a list turned a value into text.
+_LOOKS_NUMERIC = re.compile(r"^-?\d+(\.\d+)?$|^\d{4}-\d{2}-\d{2}")
+_TEXT_COLUMNS = {"Version", "Reference", "Contract"}  # text that may look like a number
+
+
+@pytest.mark.parametrize("table", sorted(exports.COUNCIL_TABLES))
+def test_no_council_download_writes_numbers_or_dates_as_text(client, council, staff_user, estate, table):
+    make_application(
+        council,
+        make_product(council, "Civica Pay", publisher="Civica"),
+        users_count=40,
+        end_of_support=timezone.localdate() + datetime.timedelta(days=100),
+        business_value=2,
+        technical_risk=9,
+    )
+    today = timezone.localdate()
+    e3 = estate["e3"]
+    services.assignment_add(actor=None, council=council, product=e3, person="stale@b.gov.uk")
+    make_usage(council, e3, "stale@b.gov.uk", today - datetime.timedelta(days=200))
+    assert workflows.reclaim_requests_create(actor=None, council=council, product=e3, today=today)
+    workflows.attestation_campaign_start(
+        actor=None, council=council, year=today.year, due_date=today + datetime.timedelta(days=30)
+    )
+    client.force_login(staff_user)
+    rows = _sheet_rows(client.get(f"/{council.slug}/staff/software/download/{table}.xlsx"))
+    assert rows
+    for row in rows:
+        for column, cell in row.items():
+            if cell.data_type == "s" and column not in _TEXT_COLUMNS:
+                assert not _LOOKS_NUMERIC.match(cell.value), (table, column, cell.value)
+
+
+@pytest.mark.parametrize("by", ["function", "service"])
+def test_partnership_downloads_keep_numbers_and_dates(client, partnership, partnership_officer, estate, by):
+    client.force_login(partnership_officer)
+    base = f"/partnerships/{partnership.slug}/software/download/"
+    title, columns, rows = exports.duplication_table(partnership, list(partnership.councils.all()), by=by)
+    assert columns[0] == ("ESD function" if by == "function" else "LGSL service")
+    response = client.get(f"{base}duplication.xlsx", {"by": by})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert next(sheet.iter_rows(max_row=1))[0].value == columns[0]
+    data = _sheet_rows(response)
+    assert len(data) == len(rows)
+    for row in data:
+        assert row["Yearly cost (£)"].data_type == "n" and row["Contract ends"].is_date
+        assert row["Extension to converge (months)"].data_type == "n"
+    renewals = _sheet_rows(client.get(f"{base}renewals.xlsx"))
+    assert renewals and all(row["Date"].is_date and row["Days away"].data_type == "n" for row in renewals)

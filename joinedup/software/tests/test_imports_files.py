@@ -293,3 +293,30 @@ def test_the_migration_moves_waiting_files_out_of_the_database_and_back(council,
     assert bytes(OldBatch.objects.get(pk=waiting.pk).content) == LICENCES and kept_files(private_files) == []
     executor = MigrationExecutor(connection)
     executor.migrate(after)
+
+
+def test_only_the_councils_staff_can_send_a_file_and_nothing_is_kept_otherwise(
+    client, council, resident, e3, private_files
+):
+    """Signed-out people and residents are turned away (before the file is read) and nothing is kept."""
+    response = upload(client, council, LICENCES)
+    assert response.status_code == 302 and response["Location"].startswith("/account/sign-in/")
+    client.force_login(resident)
+    assert upload(client, council, LICENCES).status_code == 403
+    assert not ImportBatch.objects.exists() and kept_files(private_files) == []
+
+
+def test_an_upload_still_needs_the_forms_csrf_token(council, staff_user, e3, private_files):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    assert upload(client, council, LICENCES).status_code == 403
+    assert not ImportBatch.objects.exists() and kept_files(private_files) == []
+    page = client.get(f"/{council.slug}/staff/software/imports/")
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        f"/{council.slug}/staff/software/imports/",
+        {"kind": "licence_export", "file": SimpleUploadedFile("l.csv", LICENCES), "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302 and ImportBatch.objects.count() == 1
