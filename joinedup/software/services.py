@@ -820,37 +820,32 @@ def import_upload(*, actor, council, kind: str, upload, filename: str = "", opti
 def _import_upload_check(actor, council, kind, name, filename, options):
     # Files checked but never confirmed are not kept for more than a day.
     import_expire(council=council)
+    choose_columns = kind == ImportKind.GENERIC and not options
     with local_path(name) as path:
-        if kind == ImportKind.GENERIC and not options:
+        if choose_columns:
+            # Kept as soon as it reads as CSV with a header row: its columns are chosen next
+            # (`import_map`), and only then is it checked row by row.
             result = ImportResult(kind=kind)
             text = decode(path, result)
             if text is not None:
                 text.close()
-            if text is not None and not file_headers(path):
-                result.error(1, "", "The file has no header row naming its columns.")
-            if not result.ok:
-                return None, result
-            batch = ImportBatch.objects.create(
-                council=council,
-                kind=kind,
-                filename=filename[:255],
-                sha256=file_sha256(path),
-                file=name,
-                uploaded_by=actor,
-            )
-            return batch, result
-        result = import_check(council=council, kind=kind, data=path, options=options)
+                if not file_headers(path):
+                    result.error(1, "", "The file has no header row naming its columns.")
+            sha256 = file_sha256(path) if result.ok else ""
+        else:
+            result = import_check(council=council, kind=kind, data=path, options=options)
+            sha256 = result.sha256
     if not result.ok:
         return None, result
     batch = ImportBatch.objects.create(
         council=council,
         kind=kind,
         filename=filename[:255],
-        sha256=result.sha256,
+        sha256=sha256,
         file=name,
         uploaded_by=actor,
         report_refresh_date=result.report_refresh_date,
-        summary=result.summary(),
+        summary={} if choose_columns else result.summary(),
         mapping=options or {},
     )
     return batch, result

@@ -428,18 +428,19 @@ class ImportSizeLimitHandler(FileUploadHandler):
 
 
 @csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
 def import_upload(request, council_slug):
+    # Who may upload is checked before the body is read, so nobody else can send a big file.
+    council = staff_council_from_path(request, council_slug)
     # The size check must see the file before anything reads the form (the CSRF check does), so
     # CSRF is checked here instead, once the handler is in place (as Django's documentation shows).
     request.upload_handlers.insert(0, ImportSizeLimitHandler(request))
-    return _import_upload(request, council_slug)
+    return _import_upload(request, council)
 
 
 @csrf_protect
-@login_required
-@require_http_methods(["GET", "POST"])
-def _import_upload(request, council_slug):
-    council = staff_council_from_path(request, council_slug)
+def _import_upload(request, council):
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
