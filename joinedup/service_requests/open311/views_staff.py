@@ -7,11 +7,14 @@ council for its own keys, and only partnership officers (or administrators) for 
 A key of another council asked for under this council's address is a 404.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.core.validation import add_to_form
@@ -19,8 +22,10 @@ from joinedup.councils.views import staff_council_from_path
 from joinedup.service_requests.open311 import clients
 from joinedup.service_requests.open311.forms import OWNER_PARTNERSHIP, ApiKeyForm
 
-# The new key waits in the session for the one page that shows it, which removes it.
+# The new key waits in the session for the one page that shows it, which removes it; if that page
+# is not seen within KEY_SHOWN_FOR, the key is never shown (it is revoked and issued again instead).
 SESSION_KEY = "open311_new_key"
+KEY_SHOWN_FOR = datetime.timedelta(minutes=10)
 
 
 def _url(name, council, *args):
@@ -68,7 +73,8 @@ def key_create(request, council_slug):
         except ValidationError as error:
             add_to_form(form, error)
         else:
-            request.session[SESSION_KEY] = {"pk": client.pk, "key": key}
+            shown_until = (timezone.now() + KEY_SHOWN_FOR).timestamp()
+            request.session[SESSION_KEY] = {"pk": client.pk, "key": key, "until": shown_until}
             return redirect(_url("staff-open311-key-created", council, client.pk))
     return render(request, "service_requests/open311/key_form.html", {"council": council, "form": form})
 
@@ -79,11 +85,13 @@ def key_created(request, council_slug, pk):
     """Show a new key once. The key leaves the session as it is shown, so a reload cannot show it again."""
     council = staff_council_from_path(request, council_slug)
     client = clients.api_client_for_staff(user=request.user, council=council, pk=pk)
-    waiting = request.session.get(SESSION_KEY) or {}
+    waiting = request.session.get(SESSION_KEY)
     key = None
-    if waiting.get("pk") == client.pk:
-        key = waiting["key"]
-        del request.session[SESSION_KEY]
+    if waiting:
+        expired = waiting.get("until", 0) < timezone.now().timestamp()
+        if expired or waiting.get("pk") == client.pk:
+            del request.session[SESSION_KEY]
+            key = None if expired else waiting["key"]
     response = render(
         request, "service_requests/open311/key_created.html", {"council": council, "client": client, "key": key}
     )

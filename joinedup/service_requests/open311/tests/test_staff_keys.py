@@ -182,3 +182,21 @@ def test_the_services_check_permission_too(staff_user, council, partnership, out
         clients.api_client_revoke(actor=staff_user, client=other)
     with pytest.raises(clients.Http404):
         clients.api_client_for_staff(user=staff_user, council=council, pk=other.pk)
+
+
+def test_a_key_not_shown_within_ten_minutes_is_never_shown(staff, council, category):
+    import datetime
+
+    from django.utils import timezone
+
+    from joinedup.service_requests.open311 import views_staff
+
+    response = issue(staff, council)
+    session = staff.session
+    waiting = session[views_staff.SESSION_KEY]
+    waiting["until"] = (timezone.now() - datetime.timedelta(seconds=1)).timestamp()
+    session[views_staff.SESSION_KEY] = waiting
+    session.save()
+    shown = staff.get(response["Location"])
+    assert shown.context["key"] is None and "cannot be shown again" in shown.content.decode()
+    assert views_staff.SESSION_KEY not in staff.session
