@@ -18,15 +18,19 @@ import shutil
 import time
 import uuid
 import warnings
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from joinedup.core.audit import audit_record
+from joinedup.core.files import files_delete, orphan_files_remove
 from joinedup.service_requests.models import Photo, RequestEvent, ServiceRequest
 
 try:  # HEIC, the iPhone's own format
@@ -126,25 +130,70 @@ def photo_check(upload) -> Image.Image:
     return _pixels_only(_open(_read(upload)))
 
 
-@transaction.atomic
+# The photo files written inside the innermost `photo_files_removed_on_error` block, if any.
+_written: ContextVar[list[str] | None] = ContextVar("photo_files_written", default=None)
+
+
+def _photo_storage():
+    return Photo._meta.get_field("image").storage
+
+
+@contextlib.contextmanager
+def photo_files_removed_on_error():
+    """Delete again every photo file written inside this block if the block raises.
+
+    Wrap a service that adds photos and then does more work (other photos, other rows), so a
+    failure anywhere in it leaves no files behind once the database has forgotten their rows.
+    Blocks can be nested: files written in an inner block that succeeds count in the outer one.
+    """
+    outer = _written.get()
+    written: list[str] = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        files_delete(_photo_storage(), written)
+        raise
+    finally:
+        _written.reset(token)
+    if outer is not None:
+        outer.extend(written)
+
+
+def _written_add(name: str) -> None:
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+
+
 def photo_add(
     *, request: ServiceRequest, upload, event: RequestEvent | None = None, actor=None, is_public: bool = True
 ) -> Photo:
     """Store a cleaned display copy (at most 1,600 pixels) and thumbnail (400) of a photo of the request.
 
     Raises ValidationError, and stores nothing, if the file is not a JPEG, PNG, WebP or HEIC
-    image, is over 10 MB, or is damaged.
+    image, is over 10 MB, or is damaged. If anything fails after the files are written, they are
+    deleted again (and so are they if a surrounding `photo_files_removed_on_error` block fails).
+    A transaction rolled back later still leaves them: `photos_orphans_remove` deletes those.
     """
     if event is not None and event.request_id != request.pk:
         raise ValueError("The event belongs to another request.")
     pixels = photo_check(upload)
     display, width, height = _jpeg(pixels, DISPLAY_SIZE)
     thumbnail, _, _ = _jpeg(pixels, THUMBNAIL_SIZE, quality=80)
+    with photo_files_removed_on_error():
+        return _photo_store(request, event, actor, is_public, display, thumbnail, width, height)
+
+
+@transaction.atomic
+def _photo_store(request, event, actor, is_public, display, thumbnail, width, height) -> Photo:
     # A random name: the resident's own file name can say who they are.
     name = uuid.uuid4().hex
     photo = Photo(request=request, event=event, width=width, height=height, is_public=is_public)
     photo.image.save(f"{name}.jpg", ContentFile(display), save=False)
+    _written_add(photo.image.name)
     photo.thumbnail.save(f"{name}.jpg", ContentFile(thumbnail), save=False)
+    _written_add(photo.thumbnail.name)
     photo.save()
     audit_record(
         actor=actor,
@@ -154,6 +203,29 @@ def photo_add(
         changes={"request": request.reference, "width": width, "height": height},
     )
     return photo
+
+
+@receiver(post_delete, sender=Photo)
+def _photo_files_delete(sender, instance, **kwargs):
+    """A deleted photo takes its files with it, once the deletion is committed (a rollback keeps both).
+
+    Connected when this module is imported (the app's ready() does).
+    """
+    names = [instance.image.name, instance.thumbnail.name]
+    storage = _photo_storage()
+    transaction.on_commit(lambda: files_delete(storage, names))
+
+
+# The folder every stored photo (and its thumbnail) is under: see Photo.image's upload_to.
+PHOTOS_FOLDER = "requests"
+
+
+def photos_orphans_remove(*, now=None) -> int:
+    """Delete photo files that no photo refers to and that are older than an hour (left by a
+    report whose transaction rolled back, or a server stopped mid-upload). Return how many."""
+    return orphan_files_remove(
+        storage=_photo_storage(), folder=PHOTOS_FOLDER, model=Photo, fields=["image", "thumbnail"], now=now
+    )
 
 
 # Photos waiting in a resident's unsent report.

@@ -6,7 +6,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from joinedup.service_requests.models import CLOSED_STATUSES, EventKind, Feedback, RequestEvent, ServiceRequest
+from joinedup.service_requests.models import (
+    CLOSED_STATUSES,
+    EventKind,
+    Feedback,
+    Photo,
+    RequestEvent,
+    ServiceRequest,
+)
 
 
 def retention_cutoff(now):
@@ -19,7 +26,9 @@ def requests_anonymise_expired(now) -> int:
     """Remove residents' personal data from requests closed longer ago than the retention period.
 
     The request itself stays (the figures and the public record need it), without anything that
-    identifies the resident: contact details, followers, their own words in updates and feedback.
+    identifies the resident: contact details, followers, their own words in updates and feedback,
+    and its photos (they can show faces, number plates or homes). The photos' files are deleted
+    once this is committed (see `photos._photo_files_delete`).
     """
     from joinedup.notifications.models import Message
 
@@ -44,6 +53,7 @@ def requests_anonymise_expired(now) -> int:
         internal_note="(removed after the retention period)"
     )
     Feedback.objects.filter(request_id__in=ids).exclude(comment="").update(comment="")
+    Photo.objects.filter(request_id__in=ids).delete()
     Message.objects.filter(object_type="service_requests.servicerequest", object_id__in=[str(i) for i in ids]).delete()
     return len(ids)
 

@@ -627,7 +627,7 @@ def report_check(request, council_slug):
             request.session[sent_key] = {"honeypot": True}
             return redirect(_url(council, "report-sent"))
         try:
-            with transaction.atomic():
+            with photo_store.photo_files_removed_on_error(), transaction.atomic():
                 service_request = services.request_create(
                     council=council,
                     category=category,
@@ -887,7 +887,7 @@ def resident_update(request, council_slug, reference):
     if request.method == "POST" and form.is_valid():
         user, email, phone = _as_reporter(request, form, service_request, identity)
         try:
-            with transaction.atomic():
+            with photo_store.photo_files_removed_on_error(), transaction.atomic():
                 event = services.request_resident_update(
                     request=service_request, text=form.cleaned_data["text"], user=user, email=email, phone=phone
                 )

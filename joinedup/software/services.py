@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from joinedup.accounts import permissions
 from joinedup.core.audit import audit_record, field_changes
+from joinedup.core.files import orphan_files_remove
 from joinedup.software.imports.csvfile import ImportResult, decode, file_sha256
 from joinedup.software.imports.readers import READERS, file_headers
 from joinedup.software.models import (
@@ -772,26 +773,9 @@ ORPHAN_GRACE = datetime.timedelta(hours=1)
 def import_orphans_remove() -> int:
     """Delete files in the private store's import folder that no batch refers to (left by an
     upload whose transaction rolled back, or a server stopped mid-upload). Return how many."""
-    storage = private_storage()
-    try:
-        _, names = storage.listdir(IMPORTS_FOLDER)
-    except FileNotFoundError:
-        return 0
-    kept = set(ImportBatch.objects.exclude(file="").values_list("file", flat=True))
-    cutoff = timezone.now() - ORPHAN_GRACE
-    removed = 0
-    for filename in names:
-        name = f"{IMPORTS_FOLDER}/{filename}"
-        if name in kept:
-            continue
-        try:
-            if storage.get_modified_time(name) > cutoff:
-                continue
-        except FileNotFoundError:
-            continue
-        storage.delete(name)
-        removed += 1
-    return removed
+    return orphan_files_remove(
+        storage=private_storage(), folder=IMPORTS_FOLDER, model=ImportBatch, fields=["file"], grace=ORPHAN_GRACE
+    )
 
 
 def import_upload(*, actor, council, kind: str, upload, filename: str = "", options: dict | None = None):

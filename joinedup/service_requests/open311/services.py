@@ -163,8 +163,10 @@ def api_request_create(
         client=client, request=request, media_urls=media_urls or [], device_id=device_id, account_id=account_id
     )
     created = request.events.order_by("id").first()
-    for upload in uploads:
-        photo_store.photo_add(request=request, upload=upload, event=created, actor=None)
+    # If a later photo fails, the files of the ones before it go too (their rows roll back).
+    with photo_store.photo_files_removed_on_error():
+        for upload in uploads:
+            photo_store.photo_add(request=request, upload=upload, event=created, actor=None)
     return submission
 
 
@@ -259,8 +261,10 @@ def api_update_post(
                 duplicate_of=duplicate,
                 source=source,
             )
-        for upload in uploads:
-            photo_store.photo_add(request=request, upload=upload, event=event, actor=None)
+        # If a later photo fails, the files of the ones before it go too (their rows roll back).
+        with photo_store.photo_files_removed_on_error():
+            for upload in uploads:
+                photo_store.photo_add(request=request, upload=upload, event=event, actor=None)
     except ValidationError as error:
         raise _errors_from(error) from None
     update = ApiUpdate.objects.create(
