@@ -8,7 +8,8 @@ completed two-factor sign-in, when REQUIRE_STAFF_MFA is on.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from joinedup.accounts.models import BACK_OFFICE_ROLES, Role, RoleAssignment
 
@@ -77,11 +78,25 @@ def can_manage_council(user, council) -> bool:
     ).exists()
 
 
+def councillor_assignments(user, council) -> QuerySet[RoleAssignment]:
+    """The user's councillor role for the council, while it counts.
+
+    It stops counting once the council's list of councillors shows the person's term as ended
+    (every record of theirs for that council has a term end in the past), so access ends on
+    the day the term does, without anyone having to remove the role.
+    """
+    from joinedup.councillors.models import Councillor
+
+    records = Councillor.objects.filter(user=OuterRef("user"), council=OuterRef("council"))
+    serving = records.filter(Q(term_end__isnull=True) | Q(term_end__gte=timezone.localdate()))
+    return _assignments(user).filter(role=Role.COUNCILLOR, council=council).filter(Exists(serving) | ~Exists(records))
+
+
 def councillor_wards(user, council) -> QuerySet:
     """Return the wards this user represents as a councillor of the council."""
     from joinedup.councils.models import Ward
 
-    ward_ids = _assignments(user).filter(role=Role.COUNCILLOR, council=council).values("wards")
+    ward_ids = councillor_assignments(user, council).values("wards")
     return Ward.objects.filter(council=council, id__in=ward_ids)
 
 
@@ -89,7 +104,9 @@ def can_view_figures(user, council) -> bool:
     """Read-only performance figures: scrutiny members and councillors of the council, and staff."""
     if can_view_staff_pages(user, council):
         return True
-    return _assignments(user).filter(role__in=[Role.SCRUTINY_MEMBER, Role.COUNCILLOR], council=council).exists()
+    if _assignments(user).filter(role=Role.SCRUTINY_MEMBER, council=council).exists():
+        return True
+    return councillor_assignments(user, council).exists()
 
 
 def require(allowed: bool, message: str = "You do not have permission to do that."):

@@ -7,7 +7,8 @@ from joinedup.accounts.models import Role, RoleAssignment
 def is_councillor(user, council) -> bool:
     if user is None or not user.is_authenticated or council is None:
         return False
-    return RoleAssignment.objects.filter(user=user, role=Role.COUNCILLOR, council=council).exists()
+    # The role counts only while the council's list does not show their term as ended.
+    return permissions.councillor_assignments(user, council).exists()
 
 
 def represents(user, ward) -> bool:
@@ -42,8 +43,8 @@ def enquiry_role(user, enquiry) -> str:
     """How the user may see a member enquiry: 'councillor', 'officer', 'resident', or '' (not at all)."""
     if user is None or not user.is_authenticated:
         return ""
-    if enquiry.councillor_id == user.pk:
-        return "councillor"
+    if enquiry.councillor_id == user.pk and is_councillor(user, enquiry.council):
+        return "councillor"  # only while they are still a councillor: a former one no longer sees it
     if handles_service_area(user, enquiry.service_area):
         return "officer"
     if enquiry.resident_id == user.pk:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.accounts import permissions
+from joinedup.councillors import access
 from joinedup.councillors.models import Councillor, DigestChoice, Escalation, Follow
 from joinedup.service_requests.models import OPEN_STATUSES, RequestEvent, ServiceRequest
 
@@ -98,6 +99,8 @@ def digests_send(*, today=None) -> int:
             continue
         seen.add(key)
         council, user = record.council, record.user
+        if not access.is_councillor(user, council):
+            continue  # a former councillor (their term ended) hears nothing more
         events = digest_events(council=council, user=user, start=start, end=end)
         message = message_queue(
             council=council,

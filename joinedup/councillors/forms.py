@@ -12,6 +12,30 @@ class ImportForm(forms.Form):
     )
 
 
+class ConfirmImportForm(forms.Form):
+    """The second step of an import when some current councillors are not in the file."""
+
+    checked_file = forms.CharField(widget=forms.HiddenInput)
+    end_terms = forms.ChoiceField(
+        label="Does this file list every current councillor?",
+        widget=forms.RadioSelect,
+        initial="no",
+        error_messages={"required": "Choose whether to end the terms of the councillors not in the file"},
+    )
+
+    def __init__(self, *args, missing_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        s = "" if missing_count == 1 else "s"
+        self.fields["end_terms"].choices = [
+            ("no", f"No: leave the {missing_count} councillor{s} not in the file as they are"),
+            (
+                "yes",
+                f"Yes: this file lists every current councillor. End the term{s} of the {missing_count} "
+                f"councillor{s} not in it today and remove their councillor access",
+            ),
+        ]
+
+
 class SettingsForm(forms.Form):
     enquiry_target_days = forms.IntegerField(
         label="Working days to answer a member enquiry",

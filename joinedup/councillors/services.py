@@ -15,12 +15,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.accounts import permissions
-from joinedup.accounts.models import Role, User
-from joinedup.accounts.services import role_grant
+from joinedup.accounts.models import Role, RoleAssignment, User
+from joinedup.accounts.services import role_grant, role_revoke
 from joinedup.core.audit import audit_record, field_changes
 from joinedup.councillors import access
 from joinedup.councillors.models import (
@@ -69,6 +70,9 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rows: int = 0
+    # The council's current councillors who are not in the file, and how many terms were ended.
+    missing: list[Councillor] = field(default_factory=list)
+    ended: int = 0
 
     @property
     def ok(self) -> bool:
@@ -175,20 +179,75 @@ def _read_rows(council, data: bytes, result: ImportResult) -> dict[str, dict]:
     return found
 
 
+def _missing_from(council, found: dict[str, dict], today: datetime.date) -> list[Councillor]:
+    """The council's councillors who are not in the file and whose term goes on after today.
+
+    A term recorded as ending today (for example, ended by an earlier import) is not listed: it
+    gives no access from tomorrow, whatever the file says."""
+    return list(
+        Councillor.objects.filter(council=council)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gt=today))
+        .exclude(email__in=list(found))
+        .prefetch_related("wards")
+        .order_by("name", "pk")
+    )
+
+
 def councillors_check(*, council, data: bytes) -> ImportResult:
-    """Check a councillors' CSV and say what is wrong with it. Changes nothing."""
+    """Check a councillors' CSV and say what is wrong with it, and who now listed is not in it.
+    Changes nothing."""
     result = ImportResult()
-    _read_rows(council, data, result)
+    found = _read_rows(council, data, result)
+    if result.ok:
+        result.missing = _missing_from(council, found, timezone.localdate())
     return result
 
 
+def _end_term(*, actor, council, councillor: Councillor, today: datetime.date, keep_users: set, source: str):
+    """End a councillor's term today (or keep an earlier end) and remove their councillor role here."""
+    end = min(councillor.term_end or today, today)
+    end = max(end, councillor.term_start)  # a term that had not started yet ends the day it would have
+    if end != councillor.term_end:
+        audit_record(
+            actor=actor,
+            action="councillors.councillor.end_term",
+            instance=councillor,
+            council=council,
+            source=source,
+            changes={"term_end": {"from": councillor.term_end, "to": end}, "reason": "not in the imported list"},
+        )
+        councillor.term_end = end
+        councillor.full_clean()
+        councillor.save(update_fields=["term_end", "updated_at"])
+    users = User.objects.filter(Q(email__iexact=councillor.email) | Q(pk=councillor.user_id)).exclude(pk__in=keep_users)
+    # Only this council's councillor role goes: the account, and any role elsewhere, stay.
+    for assignment in RoleAssignment.objects.select_for_update().filter(
+        user__in=users, role=Role.COUNCILLOR, council=council
+    ):
+        role_revoke(actor=actor, assignment=assignment, source=source)
+
+
 @transaction.atomic
-def councillors_import(*, actor, council, data: bytes, source: str = "") -> ImportResult:
+def councillors_import(
+    *,
+    actor,
+    council,
+    data: bytes,
+    source: str = "",
+    end_missing: bool = False,
+    expected_missing: list[int] | None = None,
+) -> ImportResult:
     """Add or update the council's councillors from a CSV: every row, or none if any row is wrong.
 
     Columns: name, email, ward_code (the ward's ONS code), party, term_start, term_end. A councillor
     for several wards has a row for each. A councillor with an account is given the councillor role
     for their wards, so they can sign in to their ward pages.
+
+    With `end_missing`, the file is the whole list: the council's current councillors not in it
+    have their term ended today (an earlier end already recorded is kept) and lose the councillor
+    role for this council; their accounts stay. `expected_missing` is the ids of the councillors
+    the person was shown when they checked the file: if the list has changed since, nothing is
+    imported and they are asked to check again.
     """
     if actor is not None:
         permissions.require(
@@ -199,6 +258,20 @@ def councillors_import(*, actor, council, data: bytes, source: str = "") -> Impo
     found = _read_rows(council, data, result)
     if result.errors:
         raise ImportFailed(result)
+    today = timezone.localdate()
+    # Lock the council's list so that two imports at once cannot both end the same terms.
+    list(Councillor.objects.select_for_update().filter(council=council).values_list("pk", flat=True))
+    result.missing = _missing_from(council, found, today)
+    if expected_missing is not None and sorted(expected_missing) != sorted(c.pk for c in result.missing):
+        result.errors.append(
+            ImportProblem(
+                None,
+                "",
+                "The council's list of councillors has changed since you checked the file. Upload it again to check it",
+            )
+        )
+        raise ImportFailed(result)
+    kept_users = set()
     for email, item in found.items():
         details, wards = item["details"], item["wards"]
         user = User.objects.filter(email__iexact=email).first()
@@ -242,7 +315,28 @@ def councillors_import(*, actor, council, data: bytes, source: str = "") -> Impo
                     changes=changes,
                 )
         if user is not None:
-            role_grant(actor=None, user=user, role=Role.COUNCILLOR, council=council, wards=list(wards), source=source)
+            kept_users.add(user.pk)
+            assignment = role_grant(
+                actor=None, user=user, role=Role.COUNCILLOR, council=council, wards=list(wards), source=source
+            )
+            # A councillor who no longer represents a ward loses access to it.
+            old_wards = [ward for ward in assignment.wards.all() if ward not in wards]
+            if old_wards:
+                assignment.wards.remove(*old_wards)
+                audit_record(
+                    actor=actor,
+                    action="accounts.role.wards_removed",
+                    instance=user,
+                    council=council,
+                    source=source,
+                    changes={"role": Role.COUNCILLOR, "wards": sorted(w.gss_code for w in old_wards)},
+                )
+    if end_missing:
+        for councillor in result.missing:
+            _end_term(
+                actor=actor, council=council, councillor=councillor, today=today, keep_users=kept_users, source=source
+            )
+            result.ended += 1
     return result
 
 
@@ -460,6 +554,8 @@ def notify_councillors(request, event: str, *, key: str, **extra) -> int:
     )
     queued = 0
     for user in User.objects.filter(pk__in=user_ids - weekly, is_active=True).order_by("pk"):
+        if not access.is_councillor(user, request.council):
+            continue  # a former councillor (their term ended) hears nothing more
         message = message_queue(
             council=request.council,
             event="councillor.request_update",

@@ -9,6 +9,7 @@ Views collect input and show results: selectors check who may see what (Permissi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from joinedup.core.validation import add_to_form
 from joinedup.councillors import access, selectors, services
 from joinedup.councillors.forms import (
     AnswerForm,
+    ConfirmImportForm,
     DashboardFilterForm,
     DigestForm,
     EnquiryForm,
@@ -315,34 +317,99 @@ def staff_list(request, council_slug):
     )
 
 
+IMPORT_SALT = "councillors.import"
+
+
+def _import_summary(result) -> str:
+    summary = (
+        f"Imported {result.rows} rows: {result.created} councillors added, {result.updated} changed, "
+        f"{result.unchanged} unchanged"
+    )
+    if result.ended:
+        summary += f", {result.ended} term{'s' if result.ended != 1 else ''} ended"
+    return summary + "."
+
+
+def _import_failed(form, result):
+    form.add_error(
+        "file",
+        f"The file has {len(result.errors)} problem{'s' if len(result.errors) != 1 else ''}. "
+        "Nothing has been imported. Correct the file and upload it again.",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_import(request, council_slug):
+    """Upload the list. If it is correct and every current councillor is in it, it is imported at
+    once; if some are not, the next page names them and asks whether to end their terms."""
     council = staff_council_from_path(request, council_slug)
     if not permissions.can_manage_council(request.user, council):
         raise PermissionDenied("Only an administrator or a partnership officer can import councillors.")
+    if request.method == "POST" and "checked_file" in request.POST:
+        return _staff_import_confirm(request, council)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.councillors_import(
-                actor=request.user, council=council, data=form.cleaned_data["file"].read()
+        data = form.cleaned_data["file"].read()
+        result = services.councillors_check(council=council, data=data)
+        if result.ok and result.missing:
+            checked = signing.dumps(
+                {"csv": data.decode("utf-8-sig"), "missing": [c.pk for c in result.missing]},
+                salt=IMPORT_SALT,
+                compress=True,
             )
+            confirm = ConfirmImportForm(initial={"checked_file": checked}, missing_count=len(result.missing))
+            return render(
+                request,
+                "councillors/staff/import_confirm.html",
+                {"council": council, "form": confirm, "result": result},
+            )
+        try:
+            if result.ok:
+                result = services.councillors_import(actor=request.user, council=council, data=data)
         except services.ImportFailed as failure:
             result = failure.result
-            form.add_error(
-                "file",
-                f"The file has {len(result.errors)} problem{'s' if len(result.errors) != 1 else ''}. "
-                "Nothing has been imported. Correct the file and upload it again.",
-            )
-        else:
-            messages.success(
-                request,
-                f"Imported {result.rows} rows: {result.created} councillors added, {result.updated} changed, "
-                f"{result.unchanged} unchanged.",
-            )
+        if result.ok:
+            messages.success(request, _import_summary(result))
             return redirect("councillors:staff-list", council_slug=council.slug)
+        _import_failed(form, result)
     return render(request, "councillors/staff/import.html", {"council": council, "form": form, "result": result})
+
+
+def _staff_import_confirm(request, council):
+    """The second step: import the checked file, ending the missing councillors' terms if chosen."""
+    try:
+        checked = signing.loads(request.POST["checked_file"], salt=IMPORT_SALT)
+    except signing.BadSignature:
+        messages.error(request, "The checked file could not be read. Upload it again.")
+        return redirect("councillors:staff-import", council_slug=council.slug)
+    data = checked["csv"].encode()
+    form = ConfirmImportForm(request.POST, missing_count=len(checked["missing"]))
+    if form.is_valid():
+        try:
+            result = services.councillors_import(
+                actor=request.user,
+                council=council,
+                data=data,
+                end_missing=form.cleaned_data["end_terms"] == "yes",
+                expected_missing=checked["missing"],
+            )
+        except services.ImportFailed as failure:
+            # The file was correct when checked, so the council's list or wards have changed since.
+            problems = " ".join(problem.message.rstrip(".") + "." for problem in failure.result.shown_errors)
+            messages.error(request, f"Nothing has been imported. {problems}")
+            return redirect("councillors:staff-import", council_slug=council.slug)
+        else:
+            messages.success(request, _import_summary(result))
+            return redirect("councillors:staff-list", council_slug=council.slug)
+    result = services.councillors_check(council=council, data=data)
+    return render(
+        request,
+        "councillors/staff/import_confirm.html",
+        {"council": council, "form": form, "result": result},
+        status=400,
+    )
 
 
 @login_required

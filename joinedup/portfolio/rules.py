@@ -14,15 +14,14 @@ Who may do what in the portfolio, built on `accounts.permissions`.
 from joinedup.accounts import permissions
 from joinedup.accounts.models import Role, RoleAssignment
 
-MEMBER_ROLES = (Role.SCRUTINY_MEMBER, Role.COUNCILLOR)
-
 
 def _member_of(user, councils) -> bool:
+    """A scrutiny member or a serving councillor (whose term has not ended) of one of the councils."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return RoleAssignment.objects.filter(
-        user=user, role__in=MEMBER_ROLES, council_id__in=[c.pk for c in councils]
-    ).exists()
+    if RoleAssignment.objects.filter(user=user, role=Role.SCRUTINY_MEMBER, council__in=councils).exists():
+        return True
+    return any(permissions.councillor_assignments(user, council).exists() for council in councils)
 
 
 def can_view_portfolio(user, council) -> bool:

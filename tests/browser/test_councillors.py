@@ -149,6 +149,28 @@ def test_import_and_settings_pages_are_accessible(page, axe, demo, tmp_path):
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_role("cell", name="ward_code")).to_be_visible()
     axe(page)
+    # A correct file that leaves out a current councillor: they are named, and ending terms is a choice.
+    councillors = list(Councillor.objects.filter(council=demo).prefetch_related("wards").order_by("name"))
+    left_out = councillors[0]
+    rows = [
+        f"{c.name},{c.email},{w.gss_code},{c.party},{c.term_start:%Y-%m-%d},"
+        for c in councillors[1:]
+        for w in c.wards.all()
+    ]
+    good = tmp_path / "good.csv"
+    good.write_text("name,email,ward_code,party,term_start,term_end\n" + "\n".join(rows) + "\n")
+    page.get_by_label("Upload the list of councillors").set_input_files(str(good))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("h1")).to_have_text("Check the councillors not in the file")
+    expect(page.locator("#missing-councillors")).to_contain_text(left_out.name)
+    expect(page.get_by_label(re.compile("^No: leave"))).to_be_checked()
+    axe(page)
+    page.get_by_label(re.compile("^Yes: this file lists every current councillor")).check()
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 term ended")
+    axe(page)
+    left_out.refresh_from_db()
+    assert left_out.term_end is not None
     open_page(page, f"/{COUNCIL}/staff/councillors/settings/", "Member enquiry target")
     axe(page)
     page.get_by_label("Working days to answer a member enquiry").fill("0")

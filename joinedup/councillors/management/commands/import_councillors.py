@@ -13,8 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("path", help="The CSV file.")
         parser.add_argument("--council", required=True, help="The council's slug, like boston.")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; import nothing.")
+        parser.add_argument(
+            "--end-missing",
+            action="store_true",
+            help=(
+                "The file lists every current councillor: end today the terms of the council's councillors "
+                "not in it and remove their councillor role for this council (their accounts stay)."
+            ),
+        )
 
-    def handle(self, *args, path, council, dry_run, **options):
+    def handle(self, *args, path, council, dry_run, end_missing, **options):
         council_obj = Council.objects.filter(slug=council).first()
         if council_obj is None:
             raise CommandError(f"No council with the slug '{council}'.")
@@ -27,7 +35,7 @@ class Command(BaseCommand):
         else:
             try:
                 result = services.councillors_import(
-                    actor=None, council=council_obj, data=data, source="import_councillors"
+                    actor=None, council=council_obj, data=data, source="import_councillors", end_missing=end_missing
                 )
             except services.ImportFailed as failure:
                 result = failure.result
@@ -40,7 +48,19 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"The file is correct: {result.rows} rows would be imported.")
         else:
+            ended = f", {result.ended} terms ended" if end_missing else ""
             self.stdout.write(
                 f"Imported {result.rows} rows: {result.created} councillors added, {result.updated} changed, "
-                f"{result.unchanged} unchanged."
+                f"{result.unchanged} unchanged{ended}."
             )
+        if result.missing:
+            names = "; ".join(f"{c.name} <{c.email}>" for c in result.missing)
+            if end_missing and not dry_run:
+                self.stdout.write(f"Terms ended for the councillors not in the file: {names}")
+            elif end_missing:
+                self.stdout.write(f"With --end-missing, these terms would end: {names}")
+            else:
+                self.stdout.write(
+                    f"{len(result.missing)} current councillors are not in the file and are left as they are "
+                    f"(use --end-missing to end their terms): {names}"
+                )
