@@ -29,8 +29,12 @@ run: deps
 	$(PY) manage.py db_worker & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Tests run on PYTEST_WORKERS pytest-xdist workers (one per core); 0 runs them in one process.
+# Extra pytest options go in PYTEST_ARGS and keep the workers: `make test PYTEST_ARGS="-k wards"`.
+PYTEST_WORKERS ?= 2
+
 test: deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check joinedup bench
