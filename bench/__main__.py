@@ -83,7 +83,8 @@ def _report(results: list[tuple[object, dict]], database: str) -> str:
     return _rewrap(f"""# Performance
 
 This file is written by `make bench` (which runs `python -m bench`). Do not edit it by hand:
-run the command again instead. The benchmarks are not part of `make test`.
+run the command again instead (`BENCH_ONLY=software_usage make bench` runs one benchmark again
+and replaces only its section). The benchmarks are not part of `make test`.
 
 **Run on** {datetime.date.today():%d %B %Y}. **Machine:** {_machine(database)}
 The machine is shared with other work and is noisy, so times vary from run to run. Compare the
@@ -139,9 +140,15 @@ def keep_other_sections(previous: str, report: str) -> str:
     kept = [title for title in old_sections if title not in sections]
     if not kept:
         return report
-    when = re.search(r"\*\*Run on\*\* (.+?)\.", old_opening)
-    note = f" (only {', '.join(sections)}; the other sections on {when[1] if when else 'an earlier day'})"
-    opening = re.sub(r"(\*\*Run on\*\* .+?)\.", lambda match: match[1] + note + ".", opening, count=1)
+    when = re.search(r"\*\*Run on\*\* ([^.(]+?)\s*[.(]", old_opening)
+    now = re.search(r"\*\*Run on\*\* ([^.(]+?)\s*[.(]", opening)
+    earlier = "in an earlier run"
+    if when and now and when[1] != now[1]:
+        earlier = f"on {when[1]}"
+    elif when is None:
+        earlier = "on an earlier day"
+    note = f" (this run: only {', '.join(sections)}; the other sections {earlier})"
+    opening = re.sub(r"(\*\*Run on\*\* [^.(]+?)\.", lambda match: match[1] + note + ".", opening, count=1)
     merged = {title: sections.get(title, section) for title, section in old_sections.items()}
     merged.update((title, section) for title, section in sections.items() if title not in merged)
     return _rewrap(opening + "".join(section.rstrip("\n") + "\n\n" for section in merged.values()))

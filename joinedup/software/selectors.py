@@ -257,9 +257,11 @@ def licence_position(*, council, today=None, activity_days: int | None = None) -
         assigned_people[product_id].add(person)
     product_ids = set(owned) | set(assigned_people)
     products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).select_related("publisher")}
+    # Only the use of assigned licences counts, so products with no assignments need no usage read.
     windows = {
         product_id: (today - datetime.timedelta(days=activity_days or product.activity_days), today)
         for product_id, product in products.items()
+        if assigned_people[product_id]
     }
     active = active_people(council=council, windows=windows)
     positions = []
