@@ -83,6 +83,13 @@ def resident():
 
 
 @pytest.fixture(autouse=True)
+def files_in_tmp(settings, tmp_path):
+    """Files a test writes (photos, uploads waiting for confirmation) go to its own folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test passwords quickly; the real hasher is Django's default."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

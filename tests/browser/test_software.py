@@ -20,12 +20,6 @@ COUNCIL = "boston"
 BASE = f"/{COUNCIL}/staff/software"
 
 
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    """Uploaded files wait in the test's own folder, never in var/."""
-    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
-
-
 @pytest.fixture
 def demo(transactional_db):
     seed_demo(password=PASSWORD)

@@ -1,8 +1,7 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    """Every software test keeps uploaded files in its own folder, never in var/."""
-    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+@pytest.fixture
+def private_files(settings):
+    """The folder this test's uploaded files wait in (the root conftest puts it under tmp_path)."""
     return settings.PRIVATE_FILES_ROOT
