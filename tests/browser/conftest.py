@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import COUNCIL, PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -191,3 +192,13 @@ def axe(axe_source):
         return results
 
     return check
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo partnership, councils, wards, service areas and one user per role; returns Boston."""
+    from joinedup.core.demo import seed_demo
+    from joinedup.councils.models import Council
+
+    seed_demo(password=PASSWORD)
+    return Council.objects.get(slug=COUNCIL)

@@ -8,38 +8,14 @@ and the pages work without JavaScript (the ward map is only an extra).
 import re
 
 import pytest
+from helpers import COUNCIL, open_page, sign_in
 from playwright.sync_api import expect
 
-from joinedup.core.demo import seed_demo
 from joinedup.councillors.models import Councillor, Escalation, MemberEnquiry
-from joinedup.councils.models import Council
 from joinedup.notifications.models import Message
 from joinedup.service_requests.models import ServiceRequest
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct-horse-battery-staple"
-COUNCIL = "boston"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    seed_demo(password=PASSWORD)
-    return Council.objects.get(slug=COUNCIL)
-
-
-def sign_in(page, email, next_url):
-    page.goto(f"/account/sign-in/?next={next_url}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def open_page(page, path, heading):
-    response = page.goto(path)
-    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
-    expect(page.locator("h1")).to_have_text(heading)
 
 
 def test_councillor_journey_is_accessible(page, axe, demo):

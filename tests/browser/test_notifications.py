@@ -7,27 +7,22 @@ import re
 
 import pytest
 from django.db import transaction
+from helpers import COUNCIL, sign_in
 from playwright.sync_api import expect
 
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 from joinedup.notifications.models import Message, MessageStatus
 from joinedup.notifications.services import message_queue
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
-COUNCIL = "boston"
 LIST = f"/{COUNCIL}/staff/messages/"
 
 
 @pytest.fixture
-def uncertain(transactional_db):
-    seed_demo(password=PASSWORD)
-    council = Council.objects.get(slug=COUNCIL)
+def uncertain(demo):
     with transaction.atomic():
         message = message_queue(
-            council=council,
+            council=demo,
             event="request.public_update",
             channel="email",
             recipient="maybe@example.org",
@@ -42,17 +37,8 @@ def uncertain(transactional_db):
     return message
 
 
-def sign_in(page, email, next_url):
-    page.goto(f"/account/sign-in/?next={next_url}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def check_and_resend(page, axe=None):
-    sign_in(page, "staff@example.org", LIST)
-    expect(page).to_have_url(re.compile(rf"{LIST}$"))
+    sign_in(page, "staff@example.org", LIST, check_url=True)
     expect(page.get_by_role("heading", name="Messages to check")).to_be_visible()
     if axe:
         axe(page)

@@ -7,36 +7,18 @@ without JavaScript.
 import re
 
 import pytest
+from helpers import COUNCIL, sign_in
 from playwright.sync_api import expect
 
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 from joinedup.service_requests.open311.models import ApiClient
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
-COUNCIL = "boston"
 BASE = f"/{COUNCIL}/staff/api-keys"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    seed_demo(password=PASSWORD)
-    return Council.objects.get(slug=COUNCIL)
-
-
-def sign_in(page, email, next_url):
-    page.goto(f"/account/sign-in/?next={next_url}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_issue_and_revoke_pages_are_accessible(page, axe, demo):
-    sign_in(page, "staff@example.org", f"{BASE}/")
-    expect(page).to_have_url(re.compile(rf"{BASE}/$"))
+    sign_in(page, "staff@example.org", f"{BASE}/", check_url=True)
     expect(page.locator("h1")).to_have_text("Open311 API keys")
     axe(page)
 

@@ -8,41 +8,15 @@ import re
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from helpers import COUNCIL, PASSWORD, open_page, sign_in
 from playwright.sync_api import expect
 
 from joinedup.accounts.models import User
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
-COUNCIL_SLUG = "boston"
 STAFF_EMAIL = "staff@example.org"
 ADMIN_EMAIL = "admin@example.org"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    """The demo partnership, councils, wards, service areas and one user per role."""
-    seed_demo(password=PASSWORD)
-    return Council.objects.get(slug=COUNCIL_SLUG)
-
-
-def sign_in(page, email, *, next_url=""):
-    """Sign in through the real sign-in form."""
-    page.goto(f"/account/sign-in/?next={next_url}" if next_url else "/account/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def open_page(page, path, *, status=200):
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == status, f"{path} answered {response.status}, not {status}"
-    return response
 
 
 # Public pages
@@ -50,11 +24,11 @@ def open_page(page, path, *, status=200):
 
 PUBLIC_PAGES = [
     ("/", "Choose your council"),
-    (f"/{COUNCIL_SLUG}/", "Boston Borough Council"),
-    (f"/{COUNCIL_SLUG}/accessibility/", None),
-    (f"/{COUNCIL_SLUG}/privacy/", None),
-    (f"/{COUNCIL_SLUG}/cookies/", None),
-    (f"/{COUNCIL_SLUG}/feedback/", "Give feedback"),
+    (f"/{COUNCIL}/", "Boston Borough Council"),
+    (f"/{COUNCIL}/accessibility/", None),
+    (f"/{COUNCIL}/privacy/", None),
+    (f"/{COUNCIL}/cookies/", None),
+    (f"/{COUNCIL}/feedback/", "Give feedback"),
     ("/accessibility/", None),
     ("/privacy/", None),
     ("/cookies/", None),
@@ -80,7 +54,7 @@ def test_front_page_lists_the_councils(page, axe, demo):
     for name in ("Boston Borough Council", "East Lindsey District Council", "Wiltshire Council"):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
     page.get_by_role("link", name="Boston Borough Council", exact=True).click()
-    expect(page).to_have_url(re.compile(rf"/{COUNCIL_SLUG}/$"))
+    expect(page).to_have_url(re.compile(rf"/{COUNCIL}/$"))
     expect(page.locator("h1")).to_have_text("Boston Borough Council")
 
 
@@ -107,29 +81,27 @@ def test_sign_in_errors_are_accessible(page, axe, demo):
 
 
 def test_staff_pages_are_accessible(page, axe, demo):
-    sign_in(page, STAFF_EMAIL, next_url=f"/{COUNCIL_SLUG}/staff/")
-    expect(page).to_have_url(re.compile(rf"/{COUNCIL_SLUG}/staff/$"))
+    sign_in(page, STAFF_EMAIL, next_url=f"/{COUNCIL}/staff/", check_url=True)
     expect(page.locator("h1")).to_have_text("Staff pages")
     axe(page)
 
-    open_page(page, f"/{COUNCIL_SLUG}/staff/wards/")
+    open_page(page, f"/{COUNCIL}/staff/wards/")
     expect(page.locator("h1")).to_have_text("Wards")
     expect(page.get_by_role("rowheader", name="Fenside")).to_be_visible()
     axe(page)
 
-    open_page(page, f"/{COUNCIL_SLUG}/staff/history/councils.council/{demo.pk}/")
+    open_page(page, f"/{COUNCIL}/staff/history/councils.council/{demo.pk}/")
     expect(page.locator("h1")).to_have_text(re.compile(r"^History of "))
     expect(page.locator("table.govuk-table")).to_be_visible()
     axe(page)
 
 
 def test_administrator_pages_are_accessible(page, axe, demo):
-    sign_in(page, ADMIN_EMAIL, next_url=f"/{COUNCIL_SLUG}/staff/settings/")
-    expect(page).to_have_url(re.compile(rf"/{COUNCIL_SLUG}/staff/settings/$"))
+    sign_in(page, ADMIN_EMAIL, next_url=f"/{COUNCIL}/staff/settings/", check_url=True)
     expect(page.locator("h1")).to_have_text("Council details")
     axe(page)
 
-    open_page(page, f"/{COUNCIL_SLUG}/staff/service-areas/new/")
+    open_page(page, f"/{COUNCIL}/staff/service-areas/new/")
     expect(page.locator("h1")).to_have_text("Add a service area")
     axe(page)
 
@@ -144,7 +116,7 @@ def test_administrator_pages_are_accessible(page, axe, demo):
 
 def test_two_factor_set_up_is_accessible(page, axe, demo, settings):
     settings.REQUIRE_STAFF_MFA = True
-    destination = f"/{COUNCIL_SLUG}/staff/"
+    destination = f"/{COUNCIL}/staff/"
     sign_in(page, STAFF_EMAIL, next_url=destination)
 
     expect(page).to_have_url(re.compile(r"/account/two-factor/\?next="))
@@ -177,7 +149,7 @@ def test_site_works_without_javascript(no_js_page, demo):
 
     page.get_by_role("link", name="Boston Borough Council", exact=True).click()
     page.wait_for_load_state()
-    expect(page).to_have_url(re.compile(rf"/{COUNCIL_SLUG}/$"))
+    expect(page).to_have_url(re.compile(rf"/{COUNCIL}/$"))
     expect(page.locator("h1")).to_have_text("Boston Borough Council")
     expect(page.get_by_role("heading", name="Contact BBC")).to_be_visible()
 
@@ -190,5 +162,5 @@ def test_site_works_without_javascript(no_js_page, demo):
     expect(page).to_have_url(re.compile(r"/account/$"))
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-    open_page(page, f"/{COUNCIL_SLUG}/staff/")
+    open_page(page, f"/{COUNCIL}/staff/")
     expect(page.locator("h1")).to_have_text("Staff pages")

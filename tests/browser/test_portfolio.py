@@ -7,30 +7,14 @@ axe-core finds no WCAG 2.2 AA or best-practice problems on any page, error pages
 import re
 
 import pytest
+from helpers import COUNCIL, sign_in
 from playwright.sync_api import expect
 
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 from joinedup.portfolio.models import Proposal, Stage
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
-BASE = "/boston/staff/portfolio"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    seed_demo(password=PASSWORD)
-    return Council.objects.get(slug="boston")
-
-
-def sign_in(page, email, next_url):
-    page.goto(f"/account/sign-in/?next={next_url}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+BASE = f"/{COUNCIL}/staff/portfolio"
 
 
 def heading(page, text):

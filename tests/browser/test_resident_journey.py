@@ -9,33 +9,19 @@ import re
 
 import pytest
 from django.utils import timezone
+from helpers import sign_in
 from PIL import Image
 from playwright.sync_api import expect
 
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 from joinedup.service_requests import services
 from joinedup.service_requests.models import Category, EventKind, Feedback, Photo, ServiceRequest, Status
 from joinedup.service_requests.notify import feedback_token
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
 RESIDENT_EMAIL = "resident@example.org"
 # Inside the demo ward "Fenside" of Boston.
 LATITUDE, LONGITUDE = 52.985, -0.020
-
-
-@pytest.fixture
-def boston(transactional_db):
-    seed_demo(password=PASSWORD)
-    return Council.objects.get(slug="boston")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -106,17 +92,10 @@ def press(page, name):
     page.wait_for_load_state()
 
 
-def sign_in(page, email):
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    press(page, "Sign in")
-
-
-def test_report_track_and_rate_with_javascript(page, axe, boston, live_server):
-    fly_tipping = Category.objects.get(council=boston, slug="fly-tipping")
+def test_report_track_and_rate_with_javascript(page, axe, demo, live_server):
+    fly_tipping = Category.objects.get(council=demo, slug="fly-tipping")
     nearby = services.request_create(
-        council=boston,
+        council=demo,
         category=fly_tipping,
         description="An old fridge",
         location_text="By the church gate",
@@ -204,7 +183,7 @@ def test_report_track_and_rate_with_javascript(page, axe, boston, live_server):
 
     checked(page, axe, "Report sent")
     reference = page.locator(".govuk-panel__body strong").inner_text()
-    report = ServiceRequest.objects.get(council=boston, number=nearby.number + 1)
+    report = ServiceRequest.objects.get(council=demo, number=nearby.number + 1)
     assert reference == report.reference
     assert report.reporter.email == RESIDENT_EMAIL
     assert report.ward.name == "Fenside"
@@ -259,9 +238,9 @@ def test_report_track_and_rate_with_javascript(page, axe, boston, live_server):
     assert nearby.pk != report.pk
 
 
-def test_report_and_track_without_javascript(no_js_page, axe_without_js, boston):
+def test_report_and_track_without_javascript(no_js_page, axe_without_js, demo):
     page, axe = no_js_page, axe_without_js
-    fly_tipping = Category.objects.get(council=boston, slug="fly-tipping")
+    fly_tipping = Category.objects.get(council=demo, slug="fly-tipping")
     assert fly_tipping.allow_anonymous
 
     page.goto("/boston/report/")
@@ -360,7 +339,7 @@ def test_report_and_track_without_javascript(no_js_page, axe_without_js, boston)
 
     checked(page, axe, "Report sent")
     reference = page.locator(".govuk-panel__body strong").inner_text()
-    report = ServiceRequest.objects.get(council=boston, number=int(reference.split("-")[1]))
+    report = ServiceRequest.objects.get(council=demo, number=int(reference.split("-")[1]))
     assert report.reporter_phone == "07700900123"
     assert report.events.filter(kind=EventKind.CREATED).exists()
     expect(page.get_by_text(f"{report.expected_by:%-d %B %Y}")).to_be_visible()
@@ -438,10 +417,10 @@ def test_report_and_track_without_javascript(no_js_page, axe_without_js, boston)
     assert report.closed_at is None and report.status_changed_at <= timezone.now()
 
 
-def test_adding_support_instead_of_reporting_again(page, axe, boston, live_server):
-    fly_tipping = Category.objects.get(council=boston, slug="fly-tipping")
+def test_adding_support_instead_of_reporting_again(page, axe, demo, live_server):
+    fly_tipping = Category.objects.get(council=demo, slug="fly-tipping")
     existing = services.request_create(
-        council=boston,
+        council=demo,
         category=fly_tipping,
         description="Builders' rubble",
         location_text="Corner of Tawney Street",

@@ -4,45 +4,20 @@ JavaScript, and axe-core finds no WCAG 2.2 AA or best-practice problems on it.
 """
 
 import datetime
-import re
 
 import pytest
+from helpers import COUNCIL, open_page, sign_in
 from playwright.sync_api import expect
 
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 from joinedup.software.models import Application, Entitlement
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
-COUNCIL = "boston"
 BASE = f"/{COUNCIL}/staff/software"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    seed_demo(password=PASSWORD)
-    return Council.objects.get(slug=COUNCIL)
-
-
-def sign_in(page, email, next_url):
-    page.goto(f"/account/sign-in/?next={next_url}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def open_page(page, path, heading):
-    response = page.goto(path)
-    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
-    expect(page.locator("h1")).to_have_text(heading)
-
-
 def test_council_software_pages_are_accessible(page, axe, demo):
-    sign_in(page, "staff@example.org", f"{BASE}/")
-    expect(page).to_have_url(re.compile(rf"{BASE}/$"))
+    sign_in(page, "staff@example.org", f"{BASE}/", check_url=True)
     expect(page.locator("h1")).to_have_text("Applications")
     axe(page)
     application = Application.objects.filter(council=demo).order_by("name").first()

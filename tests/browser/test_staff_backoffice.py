@@ -7,27 +7,23 @@ WCAG 2.2 AA or best-practice problem on any of them, and change a status without
 import re
 
 import pytest
+from helpers import COUNCIL, open_page, sign_in
 from playwright.sync_api import expect
 
 from joinedup.accounts.models import User
-from joinedup.core.demo import seed_demo
-from joinedup.councils.models import Council
 from joinedup.service_requests import services
 from joinedup.service_requests.models import Category, ContactPreference, ServiceRequest, Status
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery-staple"
-SLUG = "boston"
 STAFF_EMAIL = "staff@example.org"
 ADMIN_EMAIL = "admin@example.org"
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(demo):
     """The demo councils, users and categories, and three Boston requests made through the services."""
-    seed_demo(password=PASSWORD)
-    council = Council.objects.get(slug=SLUG)
+    council = demo
     staff = User.objects.get(email=STAFF_EMAIL)
     fly_tipping = Category.objects.get(council=council, slug="fly-tipping")
     litter = Category.objects.get(council=council, slug="litter")
@@ -53,21 +49,6 @@ def demo(transactional_db):
     return {"council": council, "requests": made}
 
 
-def sign_in(page, email, next_url):
-    page.goto(f"/account/sign-in/?next={next_url}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
-
-
-def open_page(page, path, *, status=200):
-    response = page.goto(path)
-    assert response is not None and response.status == status, f"{path} answered {response and response.status}"
-    return response
-
-
 def click(page, role, name, **options):
     page.get_by_role(role, name=name, **options).click()
     page.wait_for_load_state()
@@ -75,7 +56,7 @@ def click(page, role, name, **options):
 
 def test_staff_work_the_queue_and_a_request(page, axe, demo):
     first = demo["requests"][0]
-    sign_in(page, STAFF_EMAIL, f"/{SLUG}/staff/requests/")
+    sign_in(page, STAFF_EMAIL, f"/{COUNCIL}/staff/requests/", check_url=True)
     expect(page.locator("h1")).to_have_text("Requests")
     expect(page.get_by_role("link", name=first.reference)).to_be_visible()
     axe(page)
@@ -93,7 +74,7 @@ def test_staff_work_the_queue_and_a_request(page, axe, demo):
     expect(page).to_have_title(re.compile(r"^Error: "))
     axe(page)
 
-    open_page(page, f"/{SLUG}/staff/requests/")
+    open_page(page, f"/{COUNCIL}/staff/requests/")
     click(page, "link", first.reference)
     expect(page.locator("h1")).to_have_text(first.reference)
     expect(page.get_by_text("What has been dumped?")).to_be_visible()
@@ -128,7 +109,7 @@ def test_staff_work_the_queue_and_a_request(page, axe, demo):
 
 
 def test_the_contact_centre_logs_a_phone_call(page, axe, demo):
-    sign_in(page, STAFF_EMAIL, f"/{SLUG}/staff/requests/new/")
+    sign_in(page, STAFF_EMAIL, f"/{COUNCIL}/staff/requests/new/", check_url=True)
     expect(page.locator("h1")).to_have_text("Log a request for a resident")
     axe(page)
     click(page, "button", "Continue")
@@ -165,25 +146,25 @@ def test_the_contact_centre_logs_a_phone_call(page, axe, demo):
 def test_category_pages_are_accessible(page, axe, demo):
     council = demo["council"]
     category = Category.objects.get(council=council, slug="fly-tipping")
-    sign_in(page, STAFF_EMAIL, f"/{SLUG}/staff/categories/")
+    sign_in(page, STAFF_EMAIL, f"/{COUNCIL}/staff/categories/", check_url=True)
     expect(page.locator("h1")).to_have_text("Categories")
     axe(page)
     click(page, "link", "Fly-tipping")
     expect(page.locator("h1")).to_have_text("Fly-tipping")
     expect(page.get_by_text("Possible asbestos or chemicals")).to_be_visible()
     axe(page)
-    open_page(page, f"/{SLUG}/staff/response-templates/")
+    open_page(page, f"/{COUNCIL}/staff/response-templates/")
     expect(page.locator("h1")).to_have_text("Response templates")
     axe(page)
     # Staff can read these pages but not change them.
-    open_page(page, f"/{SLUG}/staff/categories/{category.pk}/edit/", status=403)
+    open_page(page, f"/{COUNCIL}/staff/categories/{category.pk}/edit/", status=403)
 
 
 def test_managers_category_forms_are_accessible(page, axe, demo):
     council = demo["council"]
     category = Category.objects.get(council=council, slug="fly-tipping")
     question = category.questions.get(code="size")
-    sign_in(page, ADMIN_EMAIL, f"/{SLUG}/staff/categories/")
+    sign_in(page, ADMIN_EMAIL, f"/{COUNCIL}/staff/categories/", check_url=True)
     click(page, "link", "Add a category")
     expect(page.locator("h1")).to_have_text("Add a category")
     axe(page)
@@ -191,7 +172,7 @@ def test_managers_category_forms_are_accessible(page, axe, demo):
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)
 
-    open_page(page, f"/{SLUG}/staff/categories/{category.pk}/")
+    open_page(page, f"/{COUNCIL}/staff/categories/{category.pk}/")
     axe(page)
     click(page, "link", "Add a question")
     expect(page.locator("h1")).to_have_text("Add a question")
@@ -204,11 +185,11 @@ def test_managers_category_forms_are_accessible(page, axe, demo):
     assert category.questions.get(code="blocking").choices[1]["stop_message"] == "Phone us now on 01632 960 136."
     axe(page)
 
-    open_page(page, f"/{SLUG}/staff/categories/{category.pk}/questions/{question.pk}/edit/")
+    open_page(page, f"/{COUNCIL}/staff/categories/{category.pk}/questions/{question.pk}/edit/")
     axe(page)
-    open_page(page, f"/{SLUG}/staff/categories/{category.pk}/questions/{question.pk}/delete/")
+    open_page(page, f"/{COUNCIL}/staff/categories/{category.pk}/questions/{question.pk}/delete/")
     axe(page)
-    open_page(page, f"/{SLUG}/staff/response-templates/new/")
+    open_page(page, f"/{COUNCIL}/staff/response-templates/new/")
     page.get_by_label("Message to the resident", exact=True).fill("Hello {name}")
     click(page, "button", "Save the template")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Remove {name}")
@@ -218,7 +199,7 @@ def test_managers_category_forms_are_accessible(page, axe, demo):
 def test_change_a_status_without_javascript(no_js_page, demo):
     page = no_js_page
     request = demo["requests"][2]
-    sign_in(page, STAFF_EMAIL, f"/{SLUG}/staff/requests/{request.reference}/")
+    sign_in(page, STAFF_EMAIL, f"/{COUNCIL}/staff/requests/{request.reference}/", check_url=True)
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bjs-enabled\b"))
     page.get_by_label("New status").select_option(Status.INVESTIGATING.value)
     page.get_by_label("Message to the resident", exact=True).fill("We are looking into {reference} now.")
