@@ -726,7 +726,7 @@ def import_file(*, actor, council, kind: str, data, filename: str, options: dict
         action="software.import",
         instance=batch,
         council=council,
-        changes={"kind": kind, "filename": filename, **result.summary()},
+        changes={"kind": kind, "filename": filename, **batch.summary},
         source=source,
     )
     return batch, result
@@ -891,7 +891,7 @@ def import_confirm(*, actor, batch):
         action="software.import",
         instance=batch,
         council=council,
-        changes={"kind": batch.kind, "filename": batch.filename, **result.summary()},
+        changes={"kind": batch.kind, "filename": batch.filename, **batch.summary},
     )
     return batch, result
 
