@@ -17,7 +17,7 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.core.files.storage import Storage
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -114,3 +114,11 @@ def files_delete(storage: Storage, names: Iterable[str]) -> None:
                 storage.delete(name)
             except FileNotFoundError:
                 continue
+
+
+def files_delete_after_commit(storage: Storage, names: Iterable[str]) -> None:
+    """Delete these files once the current transaction commits; if it rolls back, they stay with
+    the rows that still refer to them."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: files_delete(storage, names))

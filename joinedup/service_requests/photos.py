@@ -30,7 +30,7 @@ from django.dispatch import receiver
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from joinedup.core.audit import audit_record
-from joinedup.core.files import files_delete, orphan_files_remove
+from joinedup.core.files import files_delete, files_delete_after_commit, orphan_files_remove
 from joinedup.service_requests.models import Photo, RequestEvent, ServiceRequest
 
 try:  # HEIC, the iPhone's own format
@@ -212,8 +212,7 @@ def _photo_files_delete(sender, instance, **kwargs):
     Connected when this module is imported (the app's ready() does).
     """
     names = [instance.image.name, instance.thumbnail.name]
-    storage = _photo_storage()
-    transaction.on_commit(lambda: files_delete(storage, names))
+    files_delete_after_commit(_photo_storage(), names)
 
 
 # The folder every stored photo (and its thumbnail) is under: see Photo.image's upload_to.

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from joinedup.core.files import files_delete_after_commit
 from joinedup.core.models import BaseModel
 from joinedup.software.storage import import_file_name, private_storage
 
@@ -491,9 +492,7 @@ class ImportBatch(BaseModel):
 def _delete_kept_file(sender, instance, **kwargs):
     """A deleted batch takes its waiting file with it, once the deletion is committed (a rollback
     keeps both)."""
-    if instance.file.name:
-        name = instance.file.name
-        transaction.on_commit(lambda: private_storage().delete(name))
+    files_delete_after_commit(private_storage(), [instance.file.name])
 
 
 # Reclaim and attestation workflows

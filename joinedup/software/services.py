@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from joinedup.accounts import permissions
 from joinedup.core.audit import audit_record, field_changes
-from joinedup.core.files import orphan_files_remove
+from joinedup.core.files import files_delete_after_commit, orphan_files_remove
 from joinedup.software.imports.csvfile import ImportResult, decode, file_sha256
 from joinedup.software.imports.readers import READERS, file_headers
 from joinedup.software.models import (
@@ -746,12 +746,6 @@ def _store_upload(upload) -> str:
     return storage.save(import_file_name(), upload)
 
 
-def _delete_stored_after_commit(name: str):
-    """Delete a kept file once the transaction commits; if it rolls back, the file stays with its batch."""
-    if name:
-        transaction.on_commit(lambda: private_storage().delete(name))
-
-
 def import_expire(*, council=None) -> int:
     """Delete files checked but not confirmed within a day (one council's, or every council's).
 
@@ -881,7 +875,7 @@ def import_confirm(*, actor, batch):
     if not result.ok:
         raise ImportFailed(result)
     _write(council, batch.kind, result)
-    _delete_stored_after_commit(batch.file.name)
+    files_delete_after_commit(private_storage(), [batch.file.name])
     batch.status = ImportStatus.IMPORTED
     batch.file = ""
     batch.summary = result.summary()
