@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "joinedup.software",
     "joinedup.councillors",
     "joinedup.portfolio",
+    "joinedup.figures",
+    "joinedup.scrutiny",
 ]
 
 MIDDLEWARE = [

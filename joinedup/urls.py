@@ -17,6 +17,8 @@ urlpatterns = [
     path("open311/v2/", include("joinedup.service_requests.open311.urls")),
     path("partnerships/<slug:partnership_slug>/portfolio/", include("joinedup.portfolio.urls_partnership")),
     path("partnerships/<slug:partnership_slug>/software/", include("joinedup.software.urls_partnership")),
+    path("partnerships/<slug:partnership_slug>/figures/", include("joinedup.figures.urls_partnership")),
+    path("partnerships/<slug:partnership_slug>/scrutiny/", include("joinedup.scrutiny.urls_partnership")),
     # Everything else is under the council's slug: /boston/, /east-lindsey/staff/ ...
     path("<slug:council_slug>/", include("joinedup.councils.urls")),
     path("<slug:council_slug>/", include("joinedup.service_requests.urls")),
@@ -24,4 +26,6 @@ urlpatterns = [
     path("<slug:council_slug>/", include("joinedup.software.urls")),
     path("<slug:council_slug>/", include("joinedup.councillors.urls")),
     path("<slug:council_slug>/", include("joinedup.portfolio.urls")),
+    path("<slug:council_slug>/", include("joinedup.figures.urls")),
+    path("<slug:council_slug>/", include("joinedup.scrutiny.urls")),
 ]

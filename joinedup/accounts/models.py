@@ -64,12 +64,31 @@ class Role(models.TextChoices):
     COUNCILLOR = "councillor", "Councillor"
     PARTNERSHIP_OFFICER = "partnership_officer", "Partnership officer"
     SCRUTINY_MEMBER = "scrutiny_member", "Scrutiny member"
+    # The officer who supports a scrutiny committee (agendas, work programme, tracker).
+    SCRUTINY_OFFICER = "scrutiny_officer", "Scrutiny officer"
+    # The executive (cabinet) member responsible for some of the council's service areas.
+    PORTFOLIO_HOLDER = "portfolio_holder", "Portfolio holder"
+    # A member of the board that records gate decisions on the council's project proposals.
+    PORTFOLIO_APPROVER = "portfolio_approver", "Portfolio board member"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-COUNCIL_ROLES = (Role.STAFF, Role.COUNCILLOR, Role.SCRUTINY_MEMBER)
+COUNCIL_ROLES = (
+    Role.STAFF,
+    Role.COUNCILLOR,
+    Role.SCRUTINY_MEMBER,
+    Role.SCRUTINY_OFFICER,
+    Role.PORTFOLIO_HOLDER,
+    Role.PORTFOLIO_APPROVER,
+)
 # Roles that reach back-office data, so they need two-factor sign-in when it is required.
-BACK_OFFICE_ROLES = (Role.STAFF, Role.PARTNERSHIP_OFFICER, Role.ADMINISTRATOR)
+BACK_OFFICE_ROLES = (
+    Role.STAFF,
+    Role.PARTNERSHIP_OFFICER,
+    Role.ADMINISTRATOR,
+    Role.SCRUTINY_OFFICER,
+    Role.PORTFOLIO_APPROVER,
+)
 
 
 class RoleAssignment(BaseModel):

@@ -2,6 +2,7 @@ from django.db.models import QuerySet
 
 from joinedup.accounts import permissions
 from joinedup.accounts.models import Role, RoleAssignment, User
+from joinedup.core import account_links
 
 
 def council_staff_users(*, council) -> QuerySet[User]:
@@ -26,4 +27,5 @@ def account_summary(*, user) -> dict:
         "staff_councils": permissions.staff_councils(user).order_by("name"),
         "needs_mfa": permissions.needs_mfa(user),
         "mfa_satisfied": permissions.mfa_satisfied(user),
+        "workspace_links": account_links.links_for(user),
     }

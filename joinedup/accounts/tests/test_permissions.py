@@ -92,5 +92,19 @@ def test_role_values_match_the_documented_roles():
         "councillor",
         "partnership_officer",
         "scrutiny_member",
+        "scrutiny_officer",
+        "portfolio_holder",
+        "portfolio_approver",
         "administrator",
     }
+
+
+def test_new_council_roles_need_a_council_and_back_office_ones_need_two_factor(settings):
+    from joinedup.accounts.models import BACK_OFFICE_ROLES, COUNCIL_ROLES
+
+    for role in (Role.SCRUTINY_OFFICER, Role.PORTFOLIO_HOLDER, Role.PORTFOLIO_APPROVER):
+        assert role in COUNCIL_ROLES
+    assert Role.SCRUTINY_OFFICER in BACK_OFFICE_ROLES
+    assert Role.PORTFOLIO_APPROVER in BACK_OFFICE_ROLES
+    # A portfolio holder is an elected member, like a councillor: no back-office data by role alone.
+    assert Role.PORTFOLIO_HOLDER not in BACK_OFFICE_ROLES

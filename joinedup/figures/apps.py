@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FiguresConfig(AppConfig):
+    name = "joinedup.figures"
+    verbose_name = "Performance figures"
