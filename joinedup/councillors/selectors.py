@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from joinedup.councillors.models import Councillor, EnquiryStatus, Escalation, F
 from joinedup.councils.models import ServiceArea, Ward
 from joinedup.service_requests.models import CLOSED_STATUSES, OPEN_STATUSES, Feedback, ServiceRequest
 from joinedup.service_requests.selectors import number_from_reference, working_days_open
+from joinedup.service_requests.working_days import is_working_day
 
 PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last 12 months"}
 AGE_BANDS = ((0, 5, "Up to 5 working days"), (6, 10, "6 to 10 working days"), (11, 20, "11 to 20 working days"))
@@ -90,17 +92,41 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _age_cutoffs(today: datetime.date, limits: list[int]) -> dict[int, datetime.date]:
+    """For each limit, the earliest day a request can have been made on and still be at most that
+    many working days old today (the same count as `working_days_open`), so ages can be banded in
+    the database instead of reading every open request."""
+    cutoffs = {}
+    day, age = today, 0
+    for limit in sorted(limits):
+        # Step back while the request made the day before would still be within the limit.
+        while age + (1 if is_working_day(day) else 0) <= limit:
+            age += 1 if is_working_day(day) else 0
+            day -= datetime.timedelta(days=1)
+        cutoffs[limit] = day
+    return cutoffs
+
+
 def _closed_figures(requests: QuerySet[ServiceRequest], since) -> dict:
-    closed = list(requests.filter(closed_at__gte=since).values("closed_at", "expected_by", "pk"))
-    within = sum(1 for r in closed if timezone.localdate(r["closed_at"]) <= r["expected_by"])
-    ratings = list(Feedback.objects.filter(request_id__in=[r["pk"] for r in closed]).values_list("rating", flat=True))
-    satisfied = sum(1 for rating in ratings if rating >= 4)
+    """Closed in the period, how many by their target date, and the feedback on them: counted in
+    the database, whatever the number of requests."""
+    closed = requests.filter(closed_at__gte=since)
+    counts = closed.annotate(closed_on=TruncDate("closed_at", tzinfo=timezone.get_current_timezone())).aggregate(
+        closed=Count("id"), within=Count("id", filter=Q(closed_on__lte=F("expected_by")))
+    )
+    ratings = Feedback.objects.filter(request__in=closed.values("pk")).aggregate(
+        feedback=Count("id"), satisfied=Count("id", filter=Q(rating__gte=4))
+    )
     return {
-        "closed": len(closed),
-        "within_target": within,
-        "percent_within_target": _percent(within, len(closed)),
-        "feedback": len(ratings),
-        "percent_satisfied": _percent(satisfied, len(ratings)),
+        "closed": counts["closed"],
+        "within_target": counts["within"],
+        "percent_within_target": _percent(counts["within"], counts["closed"]),
+        "feedback": ratings["feedback"],
+        "percent_satisfied": _percent(ratings["satisfied"], ratings["feedback"]),
     }
 
 
@@ -125,13 +151,23 @@ def ward_figures(*, council, wards, filters: DashboardFilters | None = None, tod
         .filter(Q(open__gt=0) | Q(closed__gt=0))
         .order_by("category__name")
     )
-    ages = [working_days_open(r, today) for r in open_requests.only("created_at", "closed_at")]
-    ageing = [{"label": label, "count": sum(1 for a in ages if low <= a <= high)} for low, high, label in AGE_BANDS] + [
-        {"label": "More than 20 working days", "count": sum(1 for a in ages if a > 20)}
-    ]
+    cutoffs = _age_cutoffs(today, [high for _low, high, _label in AGE_BANDS])
+    made_since = {high: Q(created_at__gte=_start_of_day(day)) for high, day in cutoffs.items()}
+    labels = [label for _low, _high, label in AGE_BANDS] + ["More than 20 working days"]
+    bands, previous = [], None
+    for _low, high, _label in AGE_BANDS:
+        bands.append(made_since[high] if previous is None else made_since[high] & ~previous)
+        previous = made_since[high]
+    bands.append(~previous)
+    counts = open_requests.aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(expected_by__lt=today)),
+        **{f"band_{i}": Count("id", filter=band) for i, band in enumerate(bands)},
+    )
+    ageing = [{"label": label, "count": counts[f"band_{i}"]} for i, label in enumerate(labels)]
     return {
-        "open": len(ages),
-        "overdue": open_requests.filter(expected_by__lt=today).count(),
+        "open": counts["open"],
+        "overdue": counts["overdue"],
         "by_category": [
             {"name": row["category__name"], "open": row["open"], "overdue": row["overdue"], "closed": row["closed"]}
             for row in by_category
@@ -147,7 +183,9 @@ def ward_requests(*, user, council, wards, filters: DashboardFilters | None = No
     where the reporter asked their councillor to be involved and the user is that councillor."""
     filters = filters or DashboardFilters()
     today = today or timezone.localdate()
-    requests = ServiceRequest.objects.filter(council=council, ward__in=wards).select_related("category", "ward")
+    requests = ServiceRequest.objects.filter(council=council, ward__in=wards).select_related(
+        "category", "ward", "council"
+    )
     if filters.category:
         requests = requests.filter(category_id=filters.category)
     if filters.status == "open":

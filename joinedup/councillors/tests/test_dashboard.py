@@ -141,3 +141,45 @@ def test_staff_see_no_personal_data_on_the_dashboard(client, council, ward_a, st
     client.force_login(staff_user)
     page = client.get(f"/{council.slug}/councillors/wards/{ward_a.gss_code}/").content.decode()
     assert "Sharing Person" not in page
+
+
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 12, 29), datetime.date(2027, 1, 4)])
+def test_ageing_bands_counted_in_the_database_match_working_days_open(council, ward_a, make_request, today):
+    """Bands are worked out from cut-off dates, across weekends and bank holidays, and must agree
+    with counting each request's working days one by one."""
+    from joinedup.service_requests.selectors import working_days_open
+
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12, 0)))
+    for days_ago in range(0, 40):
+        made(
+            make_request(ward=ward_a),
+            created=now - datetime.timedelta(days=days_ago, hours=3),
+            expected_by=today,
+        )
+    figures = selectors.ward_figures(council=council, wards=[ward_a], today=today, now=now)
+    ages = [working_days_open(r, today) for r in ServiceRequest.objects.filter(ward=ward_a)]
+    expected = [sum(1 for a in ages if low <= a <= high) for low, high, _ in selectors.AGE_BANDS]
+    expected.append(sum(1 for a in ages if a > 20))
+    assert [band["count"] for band in figures["ageing"]] == expected
+    assert sum(expected) == 40
+
+
+def test_dashboard_queries_do_not_grow_with_the_rows_shown(client, council, ward_a, make_request, cllr_a):
+    """The table of up to 200 requests and the figures take a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cllr_a)
+    url = f"/{council.slug}/councillors/wards/{ward_a.gss_code}/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"status": "", "period": 365}).status_code == 200
+        return len(queries)
+
+    make_request(ward=ward_a)
+    few = count()
+    for _ in range(30):
+        make_request(ward=ward_a)
+    assert count() == few
+    assert few <= 20
