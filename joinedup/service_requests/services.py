@@ -444,7 +444,7 @@ def request_internal_note(*, actor, request: ServiceRequest, note: str) -> Reque
 def request_assign(*, actor, request: ServiceRequest, officer) -> ServiceRequest:
     """Give the request to an officer of its council (or to nobody), and tell them."""
     _require_staff(actor, request.council)
-    if officer is not None and not permissions.staff_councils(officer).filter(pk=request.council_id).exists():
+    if officer is not None and not permissions.is_council_officer(officer, request.council):
         raise ValidationError({"assigned_to": ["Choose an officer of this council"]})
     if request.assigned_to_id == getattr(officer, "pk", None):
         return request

@@ -293,15 +293,36 @@ def licence_position(*, council, today=None, activity_days: int | None = None) -
 class Use:
     council: object
     application: Application
-    yearly_cost: Decimal
+    yearly_cost: Decimal | None  # None: not known (no contract, or one with no yearly value recorded)
     contract_end: datetime.date | None
     notice_deadline: datetime.date | None
-    bridging_months: int = 0  # extension needed to reach the group's convergence date
+    bridging_months: int | None = 0  # extension needed to reach the group's convergence date; None: not known
+
+    @property
+    def version_known(self) -> bool:
+        return bool(self.application.version.strip())
+
+    @property
+    def missing(self) -> list[str]:
+        """What is not recorded for this use, in words, to prompt someone to complete it."""
+        gaps = []
+        if not self.version_known:
+            gaps.append("version")
+        if self.contract_end is None:
+            gaps.append("contract")
+        elif self.yearly_cost is None:
+            gaps.append("contract's yearly value")
+        return gaps
 
 
 @dataclass
 class FunctionGroup:
-    """The uses of one ESD function (or one LGSL service) across a partnership."""
+    """The uses of one ESD function (or one LGSL service) across a partnership.
+
+    Missing data is unknown, never a value: a use with no version recorded does not make versions
+    differ, one with no contract does not hold back the convergence date, and one with no cost (no
+    contract, or a contract worth £0) is left out of costs and averages rather than counted as £0.
+    """
 
     category: EsdFunction | LgslService
     uses: list[Use] = field(default_factory=list)
@@ -321,51 +342,82 @@ class FunctionGroup:
 
     @property
     def version_differences(self) -> list:
-        """Products the councils run at different versions."""
+        """Products the councils run at different recorded versions (an unrecorded version differs from none)."""
         versions = defaultdict(set)
         for use in self.uses:
-            versions[use.application.product].add(use.application.version or "not recorded")
+            if use.version_known:
+                versions[use.application.product].add(use.application.version.strip())
         return sorted((product for product, found in versions.items() if len(found) > 1), key=lambda p: p.name)
 
     @property
+    def incomplete(self) -> list[Use]:
+        """Uses with a version, contract or cost not recorded: the figures leave them out until completed."""
+        return [use for use in self.uses if use.missing]
+
+    @property
+    def costs_known(self) -> list[Use]:
+        return [use for use in self.uses if use.yearly_cost is not None]
+
+    @property
+    def costs_unknown(self) -> int:
+        return len(self.uses) - len(self.costs_known)
+
+    @property
     def yearly_cost(self) -> Decimal:
-        return sum((use.yearly_cost for use in self.uses), Decimal("0"))
+        """The total of the yearly costs that are known (see `costs_unknown` for how many are not)."""
+        return sum((use.yearly_cost for use in self.costs_known), Decimal("0"))
+
+    @property
+    def contracts_unknown(self) -> int:
+        return sum(1 for use in self.uses if use.contract_end is None)
 
     @property
     def convergence_date(self) -> datetime.date | None:
-        """The earliest date by which every council's contract could end together without leaving one
-        early: the latest contract end. None if any use has no contract (its end is not known)."""
-        if not self.uses or any(use.contract_end is None for use in self.uses):
-            return None
-        return max(use.contract_end for use in self.uses)
+        """The earliest date by which every recorded contract could end together without leaving one
+        early: the latest contract end. Uses with no contract are left out (their end is not known,
+        see `contracts_unknown`); None if no use has one."""
+        ends = [use.contract_end for use in self.uses if use.contract_end is not None]
+        return max(ends) if ends else None
 
-    def bridging_months(self, use) -> int:
-        """Whole months a contract ending before the convergence date must be extended by to reach it."""
+    def bridging_months(self, use) -> int | None:
+        """Whole months a contract ending before the convergence date must be extended by to reach it
+        (None if the use has no contract: not known)."""
         target = self.convergence_date
-        if target is None or use.contract_end is None or use.contract_end >= target:
+        if use.contract_end is None:
+            return None
+        if target is None or use.contract_end >= target:
             return 0
         months = (target.year - use.contract_end.year) * 12 + target.month - use.contract_end.month
         return months + (1 if add_months(use.contract_end, months) < target else 0)
 
     @property
     def single_product_saving(self) -> Decimal | None:
-        """The yearly saving if every council using this function moved to the product that costs its
-        councils least on average, each council then paying that average. None for one product."""
-        if len(self.products) < 2:
-            return None
+        """The yearly saving if every council using this function (whose cost is known) moved to the
+        product that costs its councils least on average, each council then paying that average.
+
+        Only known costs count: a use with no cost recorded neither lowers an average nor adds to
+        the total. None unless at least two products have a known cost."""
         per_product = defaultdict(list)
-        for use in self.uses:
+        for use in self.costs_known:
             per_product[use.application.product].append(use.yearly_cost)
+        if len(per_product) < 2:
+            return None
         cheapest = min(sum(costs, Decimal("0")) / len(costs) for costs in per_product.values())
-        saving = self.yearly_cost - cheapest * len(self.uses)
+        known = self.costs_known
+        saving = self.yearly_cost - cheapest * len(known)
         return max(saving, Decimal("0")).quantize(PENNY, ROUND_HALF_UP)
 
 
 def application_yearly_costs(applications) -> dict:
-    """A contract's yearly value, shared equally between the applications it covers."""
+    """A contract's yearly value, shared equally between the applications it covers.
+
+    An application with no contract, or only contracts with no yearly value recorded (£0), has no
+    entry: its cost is not known, which is not the same as free."""
     costs = defaultdict(Decimal)
     for app in applications:
         for contract in app.contracts.all():
+            if not contract.annual_value:
+                continue
             share = contract.annual_value / max(len(contract.applications.all()), 1)
             costs[app.pk] += share
     return {pk: value.quantize(PENNY, ROUND_HALF_UP) for pk, value in costs.items()}
@@ -395,7 +447,7 @@ def partnership_duplication(*, partnership, by: str = "function") -> list[Functi
                 Use(
                     council=app.council,
                     application=app,
-                    yearly_cost=costs.get(app.pk, Decimal("0")),
+                    yearly_cost=costs.get(app.pk),
                     contract_end=first.end_date if first else None,
                     notice_deadline=first.notice_deadline if first else None,
                 )

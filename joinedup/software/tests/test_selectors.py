@@ -176,9 +176,43 @@ def test_convergence_window_and_single_product_saving(council, partner_council, 
     assert months == {"borchester": 18, "felpersham": 0, "third": 10}
     # Uniform averages £45,000 a council, Arcus £30,000: all on Arcus would cost £90,000, not £120,000.
     assert group.single_product_saving == Decimal("30000.00")
+    # An application with no contract does not hold the convergence date back: its end is not known.
     make_application(third, make_product(council, "Acolaid", publisher="Idox", functions=[99]))
     [group] = partnership_duplication(partnership=partnership)
-    assert group.convergence_date is None
+    assert group.convergence_date == datetime.date(2028, 9, 30) and group.contracts_unknown == 1
+    assert group.single_product_saving == Decimal("30000.00")
+
+
+def test_empty_records_are_unknown_not_differences_or_zero(council, partner_council, partnership):
+    """Issue 15, wrong number 4: an extra application with no version, no contract and no cost made
+    false 'versions differ' flags, blocked the convergence date and dragged the average saving down."""
+    uniform = make_product(council, "Uniform", publisher="Idox", functions=[99])
+    arcus = make_product(council, "Arcus Planning", publisher="Arcus", functions=[99])
+    a = make_application(council, uniform, version="10.4")
+    b = make_application(partner_council, arcus, version="2")
+    c = make_application(partner_council, uniform, version="10.4")
+    make_contract(council, "A", end=datetime.date(2027, 3, 31), annual_value="40000", applications=[a])
+    make_contract(partner_council, "B", end=datetime.date(2028, 9, 30), annual_value="30000", applications=[b])
+    make_contract(partner_council, "C", end=datetime.date(2027, 12, 31), annual_value="50000", applications=[c])
+    [before] = partnership_duplication(partnership=partnership)
+    figures = (before.version_differences, before.convergence_date, before.single_product_saving, before.yearly_cost)
+    assert figures == ([], datetime.date(2028, 9, 30), Decimal("30000.00"), Decimal("120000.00"))
+
+    # The empty records: one with nothing at all, one with a contract worth £0 recorded.
+    empty = make_application(council, uniform, "Uniform (second record)")
+    zero = make_application(partner_council, arcus, "Arcus (spare)")
+    make_contract(partner_council, "Z", end=datetime.date(2030, 3, 31), annual_value="0", applications=[zero])
+    [after] = partnership_duplication(partnership=partnership)
+    assert after.version_differences == []
+    assert after.single_product_saving == Decimal("30000.00")  # not dragged down by £0 "costs"
+    assert after.yearly_cost == Decimal("120000.00") and after.costs_unknown == 2
+    # The £0 contract's end date is known, so it counts; the record with no contract does not block it.
+    assert after.convergence_date == datetime.date(2030, 3, 31) and after.contracts_unknown == 1
+    uses = {use.application.name: use for use in after.uses}
+    assert uses["Uniform (second record)"].missing == ["version", "contract"]
+    assert uses["Uniform (second record)"].bridging_months is None
+    assert uses["Arcus (spare)"].missing == ["version", "contract's yearly value"]
+    assert [use.application for use in after.incomplete] == [zero, empty]
 
 
 def test_duplication_by_lgsl_service(council, partner_council):

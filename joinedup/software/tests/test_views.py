@@ -209,6 +209,18 @@ def test_partnership_page_groups_by_service_and_suggests_convergence(client, par
     assert "save about £10,000 a year" in content
 
 
+def test_partnership_page_shows_missing_data_as_unknown(client, partnership, partnership_officer, estate):
+    empty = make_application(estate["theirs"].council, estate["ours"].product, "Uniform (old record)")
+    client.force_login(partnership_officer)
+    content = client.get(f"/partnerships/{partnership.slug}/software/").content.decode()
+    assert "Versions differ" not in content
+    assert "could end together on 30 September 2030" in content and "1 application here has no contract" in content
+    assert "save about £10,000 a year" in content
+    assert "Total yearly cost (of the 2 costs known; 1 not known)" in content
+    link = f'/felpersham/staff/software/applications/{empty.pk}/">Uniform (old record) at'
+    assert link in content and "no version, no contract recorded" in content
+
+
 def test_add_and_change_a_contract(client, council, staff_user, estate):
     client.force_login(staff_user)
     data = {
