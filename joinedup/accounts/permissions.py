@@ -2,8 +2,18 @@
 Who may do what. Services and selectors call these checks, so the web pages, commands and
 APIs all enforce the same rules; views only use them to decide what to show.
 
-A back-office role (staff, partnership officer, administrator) counts only once the user has
-completed two-factor sign-in, when REQUIRE_STAFF_MFA is on.
+Two kinds of question, kept apart:
+
+- **What roles does this person hold?** Facts, the same whether or not the person is signed in:
+  `councils_served(person)`, `is_council_officer(person, council)`. Use these for the people an
+  action is *about*: the officer a request is given to, a service area's lead officer.
+- **What may this signed-in session do?** Every other check here (`staff_councils`,
+  `can_view_staff_pages`, `can_manage_council`, `is_administrator` ...) is asked about the person
+  *acting*. A back-office role (staff, partnership officer, administrator ...) counts only once
+  that session has completed two-factor sign-in, when REQUIRE_STAFF_MFA is on.
+
+Never ask a session question about someone else: only the acting user's request knows whether
+two-factor sign-in was completed, so the answer about anyone else would be "no".
 """
 
 from django.conf import settings
@@ -39,6 +49,37 @@ def mfa_satisfied(user) -> bool:
     return bool(is_verified and is_verified())
 
 
+# What a person holds (facts about anyone)
+
+
+def _councils_of(assignments: QuerySet[RoleAssignment]) -> QuerySet:
+    from joinedup.councils.models import Council
+
+    if assignments.filter(role=Role.ADMINISTRATOR).exists():
+        return Council.objects.all()
+    council_ids = assignments.filter(role=Role.STAFF).values("council_id")
+    partnership_ids = assignments.filter(role=Role.PARTNERSHIP_OFFICER).values("partnership_id")
+    return Council.objects.filter(Q(id__in=council_ids) | Q(partnership_id__in=partnership_ids))
+
+
+def councils_served(person) -> QuerySet:
+    """Return the councils this person works for as an officer, signed in or not.
+
+    Staff work for their own council; a partnership officer for every council of their
+    partnership; an administrator for them all. Two-factor sign-in plays no part: this is a
+    fact about the person, for checking the people an action is about.
+    """
+    return _councils_of(_assignments(person).filter(role__in=BACK_OFFICE_ROLES))
+
+
+def is_council_officer(person, council) -> bool:
+    """Say whether the person works for the council (see `councils_served`), signed in or not."""
+    return council is not None and councils_served(person).filter(pk=council.pk).exists()
+
+
+# What the signed-in session may do (asked about the person acting)
+
+
 def _back_office_assignments(user) -> QuerySet[RoleAssignment]:
     if not mfa_satisfied(user):
         return RoleAssignment.objects.none()
@@ -50,19 +91,12 @@ def is_administrator(user) -> bool:
 
 
 def staff_councils(user) -> QuerySet:
-    """Return the councils whose back-office pages this user may see.
+    """Return the councils whose back-office pages the signed-in user may see now.
 
-    Staff see their own council; a partnership officer sees every council of their
-    partnership; an administrator sees them all.
+    The councils the user serves (`councils_served`), once this session has completed
+    two-factor sign-in where it is required; none before.
     """
-    from joinedup.councils.models import Council
-
-    assignments = _back_office_assignments(user)
-    if assignments.filter(role=Role.ADMINISTRATOR).exists():
-        return Council.objects.all()
-    council_ids = assignments.filter(role=Role.STAFF).values("council_id")
-    partnership_ids = assignments.filter(role=Role.PARTNERSHIP_OFFICER).values("partnership_id")
-    return Council.objects.filter(Q(id__in=council_ids) | Q(partnership_id__in=partnership_ids))
+    return _councils_of(_back_office_assignments(user))
 
 
 def can_view_staff_pages(user, council) -> bool:

@@ -165,7 +165,7 @@ def service_area_update(*, actor, service_area: ServiceArea, source: str = "", *
     if unknown:
         raise TypeError(f"These service area fields cannot be changed here: {', '.join(sorted(unknown))}")
     lead = values.get("lead_officer")
-    if lead is not None and not permissions.staff_councils(lead).filter(pk=service_area.council_id).exists():
+    if lead is not None and not permissions.is_council_officer(lead, service_area.council):
         raise ValidationError({"lead_officer": "The lead officer must be a member of this council's staff."})
     changes = field_changes(service_area, values)
     if not changes:
