@@ -206,4 +206,7 @@ def seed_demo(*, password: str) -> list[DemoUser]:
 
     seed_councillors()
     seed_portfolio()
+    from joinedup.scrutiny.demo import seed_scrutiny
+
+    seed_scrutiny(password=password)
     return demo_users

@@ -1,7 +1,15 @@
 """Scrutiny pages for one council, under its prefix: /boston/scrutiny/ ..."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from joinedup.scrutiny import views
+from joinedup.scrutiny.urls_common import workspace_patterns
 
 app_name = "scrutiny"
 
-urlpatterns = []
+urlpatterns = [
+    *workspace_patterns("scrutiny/"),
+    # The public's suggestion form: no sign-in.
+    path("scrutiny/suggest/", views.suggest, name="suggest"),
+    path("scrutiny/suggest/thank-you/", views.suggest_done, name="suggest-done"),
+]

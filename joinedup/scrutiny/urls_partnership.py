@@ -1,7 +1,7 @@
-"""Scrutiny pages for a whole partnership: /partnerships/<slug>/scrutiny/ ..."""
+"""Scrutiny pages for a whole partnership (joint panels): /partnerships/<slug>/scrutiny/ ..."""
 
-from django.urls import path  # noqa: F401
+from joinedup.scrutiny.urls_common import workspace_patterns
 
 app_name = "scrutiny_partnership"
 
-urlpatterns = []
+urlpatterns = workspace_patterns("")

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from joinedup.scrutiny import services, tasks
+
+
+class Command(BaseCommand):
+    help = (
+        "Tell scrutiny officers of executive responses past their s.9FE due date and of recurring topics "
+        "due within 8 weeks (each once), and make sure the daily task is scheduled."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schedule-only", action="store_true", help="Only schedule the daily task.")
+
+    def handle(self, *args, schedule_only, **options):
+        if not schedule_only:
+            self.stdout.write(f"Overdue-response messages queued: {services.overdue_responses_notify()}")
+            self.stdout.write(f"Recurring-topic reminders queued: {services.recurring_reminders_send()}")
+        scheduled = tasks.reminders_schedule()
+        self.stdout.write("Daily task scheduled." if scheduled else "The daily task was already scheduled.")
