@@ -15,6 +15,7 @@ import io
 import re
 import secrets
 import shutil
+import threading
 import time
 import uuid
 import warnings
@@ -27,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, UnidentifiedImageError
 
 from joinedup.core.audit import audit_record
 from joinedup.core.files import files_delete, files_delete_after_commit, orphan_files_remove
@@ -41,7 +42,12 @@ except ImportError:  # pragma: no cover - pillow-heif is a dependency; without i
     pillow_heif = None
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 50_000_000
+# Phone cameras make 12 to 24 megapixel photos (a 48-megapixel sensor saves 12 by default). The
+# cap is checked from the file's header, before any pixel is decoded.
+MAX_PIXELS = 24_000_000
+# How many photos one web process decodes at once. A full-size photo takes up to about 100 MB
+# while it is decoded, so this bounds a process's memory however many uploads arrive together.
+DECODE_SLOTS = threading.BoundedSemaphore(1)
 DISPLAY_SIZE = 1600
 THUMBNAIL_SIZE = 400
 MAX_PHOTOS = 3
@@ -51,7 +57,7 @@ ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
 NOT_A_PHOTO = "The selected file must be a JPG, PNG, WebP or HEIC photo"
 TOO_BIG = "The selected file must be smaller than 10 MB"
 DAMAGED = "The selected file is damaged"
-TOO_MANY_PIXELS = "The selected photo must be smaller than 50 megapixels"
+TOO_MANY_PIXELS = "The selected photo must be smaller than 24 megapixels"
 
 
 def _read(upload) -> bytes:
@@ -70,7 +76,12 @@ def _read(upload) -> bytes:
 
 
 def _open(data: bytes) -> Image.Image:
-    """Open and fully decode the image in `data`, or raise ValidationError saying what is wrong."""
+    """Open and decode the image in `data`, at most DISPLAY_SIZE pixels on its longest side, or
+    raise ValidationError saying what is wrong.
+
+    The size is checked from the header first. A JPEG is decoded at a reduced scale straight away
+    (libjpeg's draft mode), and any other image is shrunk as soon as it is decoded, so no more than
+    one full-size copy is ever held, and only one per process at a time (DECODE_SLOTS)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -91,29 +102,71 @@ def _open(data: bytes) -> Image.Image:
             raise ValidationError(DAMAGED, code="damaged") from None
         # verify() leaves the image unusable, and does not decode the pixels: do that too, so a
         # cut-off file is caught here and not half-stored.
-        try:
-            image = Image.open(io.BytesIO(data))
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
-        except Exception:
-            raise ValidationError(DAMAGED, code="damaged") from None
-    return image
+        with DECODE_SLOTS:
+            try:
+                image = Image.open(io.BytesIO(data))
+                orientation = _orientation(image)
+                if image.format in ("JPEG", "MPO"):
+                    image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))
+                image.load()
+                small = _shrunk_to_rgb(image)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
+            except Exception:
+                raise ValidationError(DAMAGED, code="damaged") from None
+            del image
+    return small.transpose(orientation) if orientation is not None else small
+
+
+# EXIF orientation values and the turn that puts the picture the right way up.
+_ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+ORIENTATION_TAG = 0x0112
+
+
+def _orientation(image: Image.Image):
+    # An unreadable orientation tag leaves the pixels as they are.
+    try:
+        return _ORIENTATIONS.get(image.getexif().get(ORIENTATION_TAG))
+    except Exception:
+        return None
+
+
+def _shrunk_to_rgb(image: Image.Image) -> Image.Image:
+    """Return the decoded picture at most DISPLAY_SIZE on its longest side, as RGB on white.
+
+    A transparent image is put on a white background one colour band at a time, because Pillow
+    resizes an RGBA image through a second full-size copy: this way a 24-megapixel PNG needs about
+    150 MB at most instead of 300."""
+    size = (DISPLAY_SIZE, DISPLAY_SIZE)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        # On white, a band is c * a + 255 * (1 - a): shrink the premultiplied c * a, add 255 - a.
+        bands = []
+        for name in "RGB":
+            band = ImageChops.multiply(rgba.getchannel(name), alpha)
+            band.thumbnail(size, Image.Resampling.LANCZOS)
+            bands.append(band)
+        del rgba
+        alpha.thumbnail(size, Image.Resampling.LANCZOS)
+        background = ImageChops.invert(alpha)
+        return Image.merge("RGB", [ImageChops.add(band, background) for band in bands])
+    if image.mode not in ("RGB", "L", "CMYK"):
+        image = image.convert("RGB")
+    image.thumbnail(size, Image.Resampling.LANCZOS)
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
-    """Return the picture the right way up, as plain RGB pixels with nothing else attached."""
-    # An unreadable orientation tag leaves the pixels as they are.
-    with contextlib.suppress(Exception):
-        image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
-    # A brand-new image made from the pixel data alone: no info, no EXIF, no profile.
+    """Return plain RGB pixels with nothing else attached: no info, no EXIF, no profile."""
     return Image.frombytes("RGB", image.size, image.tobytes())
 
 

@@ -52,6 +52,9 @@ from joinedup.service_requests.photos import MAX_PHOTOS
 
 SUBMIT_LIMIT_PER_HOUR = 10
 CHECK_LIMIT_PER_HOUR = 20
+# Decoding a photo is the costliest thing an anonymous visitor can ask for: enough for the
+# reports an address may send in an hour, with a few photos each.
+PHOTO_LIMIT_PER_HOUR = 40
 REPORTER_SESSION_KEY = "service_requests:reporter_of"
 # What a resident has told us that still holds if they change the kind of problem.
 KEPT_ON_NEW_CATEGORY = ("photo_token", "photos", "photos_done", "location", "description", "contact")
@@ -383,6 +386,7 @@ def report_description(request, council_slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limit_posts("service_requests.report_photos", per_ip=PHOTO_LIMIT_PER_HOUR)
 def report_photos(request, council_slug):
     council, state, category, blocked = _journey(request, council_slug, "report-photos")
     if blocked:

@@ -179,3 +179,81 @@ def test_abandoned_waiting_photos_are_pruned(media_root):
     os.utime(folder, (old, old))
     assert photos.pending_prune() == 1
     assert not folder.exists()
+
+
+def forged_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge size: it must be refused before any pixel is decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+def test_more_than_24_megapixels_is_refused_from_the_header(service_request):
+    with pytest.raises(ValidationError) as error:
+        photos.photo_add(request=service_request, upload=upload(forged_png(6001, 4000), name="big.png"))
+    assert error.value.messages == ["The selected photo must be smaller than 24 megapixels"]
+    # 6000 x 4000 is exactly 24 megapixels: the size of the header is allowed (the file is then
+    # found damaged, because it holds no such pixels).
+    with pytest.raises(ValidationError) as error:
+        photos.photo_add(request=service_request, upload=upload(forged_png(6000, 4000), name="ok.png"))
+    assert error.value.messages == [photos.DAMAGED]
+    assert not Photo.objects.exists()
+
+
+def test_a_large_photo_is_decoded_small_and_keeps_its_orientation(service_request):
+    # 4000 x 3000, taken on its side: stored at most 1,600 pixels, turned the right way up.
+    data = image_bytes(size=(4000, 3000), exif=gps_exif(orientation=6))
+    photo = photos.photo_add(request=service_request, upload=upload(data))
+    assert (photo.width, photo.height) == (1200, 1600)
+
+
+MEMORY_PROBE = """
+import io, resource, sys, threading
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from joinedup.service_requests import photos
+
+data = open(sys.argv[1], "rb").read()
+errors = []
+
+def one():
+    try:
+        photos.photo_check(SimpleUploadedFile("big.png", data, content_type="image/png"))
+    except Exception as error:  # noqa: BLE001 - reported below
+        errors.append(repr(error))
+
+threads = [threading.Thread(target=one) for _ in range(10)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, len(errors), errors[:1])
+"""
+
+
+def test_ten_maximum_size_photos_at_once_stay_under_300_mb_in_one_process(tmp_path):
+    """The attack in the security review: a small PNG of almost the maximum size, many at once.
+
+    A separate process measures its own peak memory (a size, not a time: it does not depend on the
+    machine's speed). Before decoding was bounded, one such photo took the process past 800 MB."""
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.png"
+    Image.new("RGBA", (6000, 4000), (10, 20, 30, 128)).save(big, format="PNG")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "joinedup.settings", "READ_DOT_ENV_FILE": "false"}
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(big)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    peak_mb, failures, first = result.stdout.split(maxsplit=2)
+    assert int(failures) == 0, first
+    assert int(peak_mb) < 300, f"peak memory {peak_mb} MB"

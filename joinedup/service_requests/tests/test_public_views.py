@@ -692,3 +692,17 @@ def test_feedback_with_a_bad_token_is_refused(client, council, fixed, category):
 def test_feedback_waits_until_the_request_is_closed(client, council, reported):
     response = client.get(url(council, "feedback", reference=reported.reference, token=feedback_token(reported)))
     assert "You can give feedback once this request is closed" in response.text
+
+
+def test_the_photo_step_is_rate_limited_per_address(client, council, category):
+    """Decoding photos costs the server most, so an address may post to the photo step only so often."""
+    from joinedup.service_requests.views_public import PHOTO_LIMIT_PER_HOUR
+
+    report_until_check(client, council, category)  # posts to the photo step once
+    for _ in range(PHOTO_LIMIT_PER_HOUR - 1):
+        assert client.post(url(council, "report-photos"), {"action": "upload"}).status_code == 200
+    response = client.post(url(council, "report-photos"), {"action": "upload", "photos": jpeg()})
+    assert response.status_code == 429
+    assert "Too many requests" in response.text
+    # Another address is not held back.
+    assert client.post(url(council, "report-photos"), {"action": "upload"}, REMOTE_ADDR="192.0.2.7").status_code == 200
