@@ -446,6 +446,32 @@ class UsageMonthly(models.Model):
         return [self.month.replace(day=n + 1) for n in range(31) if self.days >> n & 1]
 
 
+class UsageEvidence(BaseModel):
+    """The newest file of one source that covers one product at one council, and the date its data
+    runs to ("as at"): a Microsoft 365 report's Report Refresh Date, the newest sign-in in an Entra
+    log, the newest date in a generic file, or the day an assignment file was imported.
+
+    The licence position counts each source's activity window back from this date, not from today,
+    and shows it beside each figure; one row per (council, product, source), so reading them is cheap.
+    """
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=20, choices=UsageSource.choices)
+    as_at = models.DateField()
+    filename = models.CharField(max_length=255, blank=True)
+    imported_on = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "usage evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["council", "product", "source"], name="software_usage_evidence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} for {self.product_id} as at {self.as_at}"
+
+
 class ImportKind(models.TextChoices):
     M365_ACTIVE_USER = "m365_active_user", "Microsoft 365 active user detail (CSV)"
     LICENCE_EXPORT = "licence_export", "Licence assignment export (CSV)"

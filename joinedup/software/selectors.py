@@ -10,9 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from joinedup.software.models import (
-    PER_PERSON_METRICS,
     Application,
-    Assignment,
     Contract,
     Entitlement,
     EsdFunction,
@@ -20,8 +18,13 @@ from joinedup.software.models import (
     LgslService,
     Product,
     SupplierCommitment,
-    UsageMonthly,
     add_months,
+)
+from joinedup.software.positions import (  # noqa: F401 (the licence position is read through selectors too)
+    LicencePosition,
+    active_people,
+    licence_position,
+    window_mask,
 )
 
 PENNY = Decimal("0.01")
@@ -164,126 +167,7 @@ def register_rows(*, council):
         ]
 
 
-# Licence position
-
-
-@dataclass
-class LicencePosition:
-    product: Product
-    owned: int
-    assigned: int
-    used: int
-    activity_days: int
-    yearly_cost: Decimal
-    yearly_unit_price: Decimal
-    per_person: bool
-
-    @property
-    def unassigned(self) -> int:
-        return max(self.owned - self.assigned, 0)
-
-    @property
-    def reclaimable(self) -> int:
-        """Assigned to people who have not used the product within the activity threshold."""
-        return max(self.assigned - self.used, 0) if self.per_person else 0
-
-    @property
-    def surplus(self) -> int:
-        """Rights owned beyond those in use: what could be given up at renewal."""
-        return max(self.owned - self.used, 0) if self.per_person else 0
-
-    @property
-    def yearly_saving(self) -> Decimal:
-        return (self.yearly_unit_price * self.surplus).quantize(PENNY, ROUND_HALF_UP)
-
-    @property
-    def over_deployed(self) -> int:
-        """Assigned beyond owned: a compliance risk."""
-        return max(self.assigned - self.owned, 0) if self.per_person else 0
-
-
-def window_mask(month: datetime.date, after: datetime.date, until: datetime.date) -> int:
-    """The days of `month` (as a bitmask, bit 0 the 1st) that fall after `after`, up to `until`."""
-    if (month.year, month.month) < (after.year, after.month) or (month.year, month.month) > (until.year, until.month):
-        return 0
-    first = 1 if (after.year, after.month) < (month.year, month.month) else after.day + 1
-    last = 31 if (until.year, until.month) > (month.year, month.month) else until.day
-    if first > last:
-        return 0
-    return ((1 << last) - 1) & ~((1 << (first - 1)) - 1)
-
-
-def active_people(*, council, windows: dict) -> dict:
-    """{product id: people who used it on a day after `after`, up to `until`} for
-    `windows` = {product id: (after, until)}, from the monthly usage (exact to the day)."""
-    active = defaultdict(set)
-    if not windows:
-        return active
-    earliest = min(after for after, _ in windows.values()).replace(day=1)
-    latest = max(until for _, until in windows.values())
-    rows = UsageMonthly.objects.filter(
-        council=council, product_id__in=windows, month__gte=earliest, month__lte=latest
-    ).values_list("product_id", "person", "month", "days")
-    masks = {}
-    for product_id, person, month, days in rows.iterator(chunk_size=5000):
-        key = (product_id, month)
-        mask = masks.get(key)
-        if mask is None:
-            after, until = windows[product_id]
-            mask = masks[key] = window_mask(month, after, until)
-        if days & mask:
-            active[product_id].add(person)
-    return active
-
-
-def licence_position(*, council, today=None, activity_days: int | None = None) -> list[LicencePosition]:
-    """Owned, assigned, used, unassigned and reclaimable rights per product at one council.
-
-    'Used' counts people with an assignment who used the product within its activity threshold
-    (the product's own, default 90 days, or `activity_days` for every product) up to `today`.
-    Only entitlements in force on `today` count as owned.
-    """
-    today = _today(today)
-    owned = defaultdict(int)
-    cost = defaultdict(Decimal)
-    per_person = defaultdict(bool)
-    entitlements = Entitlement.objects.filter(council=council).exclude(start_date__gt=today).exclude(end_date__lt=today)
-    for entitlement in entitlements:
-        owned[entitlement.product_id] += entitlement.quantity
-        cost[entitlement.product_id] += entitlement.yearly_unit_price * entitlement.quantity
-        per_person[entitlement.product_id] |= entitlement.metric in PER_PERSON_METRICS
-    assigned_people = defaultdict(set)
-    for product_id, person in Assignment.objects.filter(council=council).values_list("product_id", "person"):
-        assigned_people[product_id].add(person)
-    product_ids = set(owned) | set(assigned_people)
-    products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).select_related("publisher")}
-    # Only the use of assigned licences counts, so products with no assignments need no usage read.
-    windows = {
-        product_id: (today - datetime.timedelta(days=activity_days or product.activity_days), today)
-        for product_id, product in products.items()
-        if assigned_people[product_id]
-    }
-    active = active_people(council=council, windows=windows)
-    positions = []
-    for product_id in product_ids:
-        product = products[product_id]
-        days = activity_days or product.activity_days
-        used = len(assigned_people[product_id] & active[product_id])
-        quantity = owned.get(product_id, 0)
-        unit = (cost[product_id] / quantity) if quantity else Decimal("0")
-        positions.append(
-            LicencePosition(
-                product=product,
-                owned=quantity,
-                assigned=len(assigned_people[product_id]),
-                used=used,
-                activity_days=days,
-                yearly_cost=cost[product_id].quantize(PENNY, ROUND_HALF_UP),
-                yearly_unit_price=unit,
-                per_person=per_person.get(product_id, True),
-            )
-        )
-    return sorted(positions, key=lambda p: p.product.name)
+# Licence position: see `joinedup.software.positions`.
 
 
 # Duplication across a partnership

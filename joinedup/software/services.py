@@ -11,7 +11,9 @@ Who may write:
 import datetime
 import os
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -21,7 +23,8 @@ from django.utils import timezone
 from joinedup.accounts import permissions
 from joinedup.core.audit import audit_record, field_changes
 from joinedup.core.files import files_delete_after_commit, orphan_files_remove
-from joinedup.software.imports.csvfile import ImportResult, decode, file_sha256
+from joinedup.software.domains import check_domains
+from joinedup.software.imports.csvfile import ImportResult, RowError, decode, file_sha256
 from joinedup.software.imports.readers import READERS, file_headers
 from joinedup.software.models import (
     Application,
@@ -35,6 +38,7 @@ from joinedup.software.models import (
     ProductAlias,
     Publisher,
     SupplierCommitment,
+    UsageEvidence,
     UsageMonthly,
     UsageSource,
     normalise_name,
@@ -510,31 +514,90 @@ def import_check(*, council, kind: str, data, options: dict | None = None):
         checksum = pool.submit(file_sha256, data)
         result = READERS[kind](data, dictionary, **(options or {}))
         sha = result.sha256 = checksum.result()
+    if not result.ok:
+        return result
+    check_domains(council, result)
     earlier = ImportBatch.objects.filter(council=council, kind=kind, sha256=sha, status=ImportStatus.IMPORTED).first()
-    if earlier is not None:
+    if kind == ImportKind.LICENCE_EXPORT:
+        diff = assignment_diff(council, result)
+        result.assignment_changes = diff.summary()
+        if diff.changes_nothing:
+            result.warnings.append("Importing this file changes nothing: every assignment in it is recorded already.")
+        elif earlier is not None:
+            result.warnings.append(
+                f"This file was imported already on {earlier.created_at:%-d %B %Y}, but assignments have changed "
+                "since: importing it again makes the changes listed."
+            )
+    elif earlier is not None:
+        # Usage is merged day by day and never removed, so the same file again adds nothing.
         result.warnings.append(
-            f"This file was imported already on {earlier.created_at:%d %B %Y}. Importing it again changes nothing."
+            f"This file was imported already on {earlier.created_at:%-d %B %Y}. Importing it again changes nothing."
         )
     return result
 
 
-def _write(council, kind, result):
+OTHER_COUNCIL = (
+    "User names in this file are at another council's domain ({listed}). An assignment file replaces the "
+    "council's assignments of the products it covers, so it is imported only when you confirm it is {council}'s."
+)
+
+
+def other_council_problem(council, result) -> str:
+    """Why a licence assignment file needs confirming first ('' if it does not)."""
+    if result.kind != ImportKind.LICENCE_EXPORT or not result.other_councils:
+        return ""
+    listed = ", ".join(f"{domain}: {item['council']}" for domain, item in sorted(result.other_councils.items()))
+    return OTHER_COUNCIL.format(listed=listed, council=council.name)
+
+
+def _evidence_record(council, source, product_ids, as_at, filename):
+    """Record that a file of `source` covers these products, as at `as_at` (never later than today).
+
+    An older file imported after a newer one leaves the newer date: usage only ever adds up."""
+    today = timezone.localdate()
+    as_at = min(as_at or today, today)
+    existing = {
+        item.product_id: item
+        for item in UsageEvidence.objects.filter(council=council, source=source, product_id__in=product_ids)
+    }
+    new, changed = [], []
+    for product_id in sorted(product_ids):
+        item = existing.get(product_id)
+        if item is None:
+            new.append(
+                UsageEvidence(
+                    council=council,
+                    product_id=product_id,
+                    source=source,
+                    as_at=as_at,
+                    filename=filename[:255],
+                    imported_on=today,
+                )
+            )
+        elif as_at >= item.as_at:
+            item.as_at, item.filename, item.imported_on = as_at, filename[:255], today
+            changed.append(item)
+    UsageEvidence.objects.bulk_create(new)
+    UsageEvidence.objects.bulk_update(changed, ["as_at", "filename", "imported_on", "updated_at"])
+
+
+def _covered_products(council, result) -> set:
+    """The ids of the products a file covers (those it names, used or not)."""
+    names = set(result.products)
+    if not names:
+        return set()
+    return set(product_dictionary(council=council).filter(name__in=names).values_list("pk", flat=True))
+
+
+def _write(council, kind, result, filename=""):
     written = 0
     if kind in USAGE_SOURCES:
         written = _usage_merge(council, USAGE_SOURCES[kind], result.months)
+        covered = _covered_products(council, result) | {product_id for product_id, _, _ in result.months}
+        _evidence_record(council, USAGE_SOURCES[kind], covered, result.report_refresh_date, filename)
     elif kind == ImportKind.LICENCE_EXPORT:
-        existing = {
-            (product_id, person): (pk, source)
-            for pk, product_id, person, source in Assignment.objects.filter(council=council).values_list(
-                "pk", "product_id", "person", "source"
-            )
-        }
-        # The export is the whole picture: what an earlier export assigned and this one does not, goes.
-        stale = [
-            pk
-            for key, (pk, source) in existing.items()
-            if source == UsageSource.LICENCE_EXPORT and key not in result.assignments
-        ]
+        diff = assignment_diff(council, result)
+        stale = diff.removed_ids
         for start in range(0, len(stale), 1000):
             Assignment.objects.filter(pk__in=stale[start : start + 1000]).delete()
         entitlements = {}
@@ -548,12 +611,88 @@ def _write(council, kind, result):
                 entitlement_id=entitlements.get(product_id),
                 source=UsageSource.LICENCE_EXPORT,
             )
-            for product_id, person in sorted(result.assignments)
-            if (product_id, person) not in existing
+            for product_id, person in sorted(diff.added)
         ]
         Assignment.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        written = len(rows)
+        # Assignments entered by hand that the file confirms now come from the file.
+        for start in range(0, len(diff.changed_ids), 1000):
+            Assignment.objects.filter(pk__in=diff.changed_ids[start : start + 1000]).update(
+                source=UsageSource.LICENCE_EXPORT, updated_at=timezone.now()
+            )
+        written = len(rows) + len(stale) + len(diff.changed_ids)
+        _evidence_record(council, UsageSource.LICENCE_EXPORT, diff.covered, None, filename)
     return written
+
+
+@dataclass
+class AssignmentDiff:
+    """What importing a licence assignment file changes, for the products the file covers only."""
+
+    covered: set  # product ids the file names
+    added: set  # {(product id, person)} not assigned now
+    removed_ids: list  # assignments from an earlier file, of a covered product, not in this file
+    changed_ids: list  # assignments entered by hand that the file confirms (they become the file's)
+    per_product: dict  # product name -> {"before", "after", "added", "removed", "changed"}
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.added or self.removed_ids or self.changed_ids)
+
+    def summary(self) -> dict:
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed_ids),
+            "changed": len(self.changed_ids),
+            "products": self.per_product,
+        }
+
+
+def assignment_diff(council, result) -> AssignmentDiff:
+    """Compare a licence assignment file with the council's assignments, product by product.
+
+    The file replaces only the assignments of the products it covers (names at least once): a file
+    for one product leaves every other product alone. Assignments entered by hand are never
+    removed; those the file also lists are marked as coming from the file."""
+    covered = {product_id for product_id, _ in result.assignments}
+    existing = {}
+    if covered:
+        for pk, product_id, person, source in Assignment.objects.filter(
+            council=council, product_id__in=covered
+        ).values_list("pk", "product_id", "person", "source"):
+            existing[(product_id, person)] = (pk, source)
+    added = result.assignments - set(existing)
+    removed = [
+        (key, pk)
+        for key, (pk, source) in existing.items()
+        if source == UsageSource.LICENCE_EXPORT and key not in result.assignments
+    ]
+    changed = [
+        (key, pk)
+        for key, (pk, source) in existing.items()
+        if source != UsageSource.LICENCE_EXPORT and key in result.assignments
+    ]
+    names = dict(Product.objects.filter(pk__in=covered).values_list("pk", "name"))
+    before = Counter(product_id for product_id, _ in existing)
+    gained = Counter(product_id for product_id, _ in added)
+    lost = Counter(key[0] for key, _ in removed)
+    confirmed = Counter(key[0] for key, _ in changed)
+    per_product = {
+        names[product_id]: {
+            "before": before[product_id],
+            "after": before[product_id] + gained[product_id] - lost[product_id],
+            "added": gained[product_id],
+            "removed": lost[product_id],
+            "changed": confirmed[product_id],
+        }
+        for product_id in covered
+    }
+    return AssignmentDiff(
+        covered=covered,
+        added=added,
+        removed_ids=sorted(pk for _, pk in removed),
+        changed_ids=sorted(pk for _, pk in changed),
+        per_product=dict(sorted(per_product.items())),
+    )
 
 
 USAGE_SOURCES = {
@@ -700,16 +839,31 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 @transaction.atomic
-def import_file(*, actor, council, kind: str, data, filename: str, options: dict | None = None, source: str = ""):
+def import_file(
+    *,
+    actor,
+    council,
+    kind: str,
+    data,
+    filename: str,
+    options: dict | None = None,
+    source: str = "",
+    other_council_confirmed: bool = False,
+):
     """Check and import a file in one go (management commands and tests). Raise ImportFailed on any problem.
 
     `data` is the file's bytes or, for a large file, its path (it is then read from disk as needed).
+    An assignment file whose user names are at another council's domain is refused unless
+    `other_council_confirmed`.
     """
     require_register_access(actor, council)
     result = import_check(council=council, kind=kind, data=data, options=options)
+    problem = other_council_problem(council, result)
+    if problem and not other_council_confirmed:
+        result.errors.append(RowError(None, "", problem))
     if not result.ok:
         raise ImportFailed(result)
-    _write(council, kind, result)
+    _write(council, kind, result, filename)
     batch = ImportBatch.objects.create(
         council=council,
         kind=kind,
@@ -855,9 +1009,11 @@ def import_map(*, actor, batch, mapping: dict):
 
 
 @transaction.atomic
-def import_confirm(*, actor, batch):
+def import_confirm(*, actor, batch, other_council_confirmed: bool = False):
     """Import a file that was checked and kept. The file is read again: the dictionary may have changed.
 
+    An assignment file whose user names are at another council's domain needs
+    `other_council_confirmed` (the person importing says it is this council's file).
     Once imported, the kept file is deleted (when the transaction commits).
     """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -874,7 +1030,10 @@ def import_confirm(*, actor, batch):
         raise ValidationError(KEPT_FILE_MISSING) from None
     if not result.ok:
         raise ImportFailed(result)
-    _write(council, batch.kind, result)
+    problem = other_council_problem(council, result)
+    if problem and not other_council_confirmed:
+        raise ValidationError({"other_council": problem})
+    _write(council, batch.kind, result, batch.filename)
     files_delete_after_commit(private_storage(), [batch.file.name])
     batch.status = ImportStatus.IMPORTED
     batch.file = ""

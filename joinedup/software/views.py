@@ -380,6 +380,7 @@ def licences(request, council_slug):
             "section": "licences",
             "total_saving": sum(p.yearly_saving for p in positions),
             "total_cost": sum(p.yearly_cost for p in positions),
+            "unknown_saving": [p.product.name for p in positions if p.per_person and not p.saving_known],
         },
     )
 
@@ -534,17 +535,24 @@ def import_preview(request, council_slug, pk):
     if batch.kind == ImportKind.GENERIC and not batch.mapping and batch.status != ImportStatus.IMPORTED:
         return redirect("software:import-mapping", council_slug=council.slug, pk=batch.pk)
     errors = []
+    confirm_error = ""
     if request.method == "POST":
         if batch.status == ImportStatus.IMPORTED:
             messages.info(request, "That file has been imported already.")
             return redirect("software:import", council_slug=council.slug)
         try:
-            services.import_confirm(actor=request.user, batch=batch)
+            services.import_confirm(
+                actor=request.user, batch=batch, other_council_confirmed=request.POST.get("other_council") == "yes"
+            )
         except services.ImportFailed as failure:
             errors = failure.result.errors
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("software:import", council_slug=council.slug)
+            if hasattr(error, "error_dict") and "other_council" in error.error_dict:
+                confirm_error = f"Confirm this is {council.name}'s file, or upload the right council's file"
+                errors = [confirm_error]
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("software:import", council_slug=council.slug)
         else:
             messages.success(request, f"{batch.filename} has been imported.")
             return redirect("software:licences", council_slug=council.slug)
@@ -556,6 +564,7 @@ def import_preview(request, council_slug, pk):
             "batch": batch,
             "summary": batch.summary,
             "errors": errors,
+            "confirm_error": confirm_error,
             "section": "import",
         },
     )

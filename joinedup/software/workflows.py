@@ -38,6 +38,7 @@ from joinedup.software.models import (
     ReclaimStatus,
     UsageMonthly,
 )
+from joinedup.software.positions import active_people
 from joinedup.software.services import _check_in_dictionary, require_register_access
 
 RECLAIM_DAYS_TO_ANSWER = 14
@@ -84,18 +85,25 @@ def _require_decide(actor, item):
 
 def reclaim_candidates(*, council, product, today=None):
     """People with the product assigned who have not used it within its activity threshold, with
-    the last day they did (None if never). Only per-person licences have candidates."""
+    the last day they did (None if never). Only per-person licences have candidates.
+
+    The threshold counts back from each usage source's own date (a report's refresh date, the
+    newest sign-in in a log), as the licence position does, not from today."""
     today = today or timezone.localdate()
     metrics = set(
         Entitlement.objects.filter(council=council, product=product).values_list("metric", flat=True).distinct()
     )
     if metrics and not metrics & set(PER_PERSON_METRICS):
         return []
-    since = today - datetime.timedelta(days=product.activity_days)
+    active = active_people(council=council, windows={product.pk: product.activity_days}, today=today)[product.pk]
+    people = set(Assignment.objects.filter(council=council, product=product).values_list("person", flat=True))
+    idle = people - active
     last_used = {}
-    for person, month, days in UsageMonthly.objects.filter(
-        council=council, product=product, month__lte=today
-    ).values_list("person", "month", "days"):
+    for person, month, days in (
+        UsageMonthly.objects.filter(council=council, product=product, month__lte=today, person__in=idle)
+        .values_list("person", "month", "days")
+        .iterator(chunk_size=5000)
+    ):
         if (month.year, month.month) == (today.year, today.month):
             days &= (1 << today.day) - 1  # not the days after today
             if not days:
@@ -103,12 +111,7 @@ def reclaim_candidates(*, council, product, today=None):
         last = UsageMonthly.last_day(month, days)
         if person not in last_used or last > last_used[person]:
             last_used[person] = last
-    people = Assignment.objects.filter(council=council, product=product).values_list("person", flat=True)
-    return sorted(
-        (person, last_used.get(person))
-        for person in people
-        if last_used.get(person) is None or last_used[person] <= since
-    )
+    return sorted((person, last_used.get(person)) for person in idle)
 
 
 @transaction.atomic

@@ -10,6 +10,9 @@ from collections import defaultdict
 from joinedup.software.imports.csvfile import (
     Column,
     ImportResult,
+    RowTooLong,
+    _today,
+    csv_reader,
     decode,
     find_columns,
     header_key,
@@ -20,6 +23,7 @@ from joinedup.software.imports.csvfile import (
     read_rows,
     to_months,
 )
+from joinedup.software.imports.people import check_people
 from joinedup.software.models import ImportKind, normalise_name
 
 WORKLOADS = {
@@ -102,7 +106,7 @@ def read_m365_active_user(data, dictionary) -> ImportResult:
                 result.error(1, "Last Activity Date", "The file has no '... Last Activity Date' columns.")
                 break
         try:
-            refresh = parse_date(values["refresh"])
+            refresh = result.date(row, "Report Refresh Date", values["refresh"])
         except ValueError as error:
             result.error(row, "Report Refresh Date", str(error))
             refresh = None
@@ -122,7 +126,7 @@ def read_m365_active_user(data, dictionary) -> ImportResult:
             if key not in values:
                 continue
             try:
-                day = parse_date(values[key])
+                day = result.date(row, column.name, values[key])
             except ValueError as error:
                 result.error(row, column.name, str(error))
                 continue
@@ -137,6 +141,7 @@ def read_m365_active_user(data, dictionary) -> ImportResult:
             if last is not None:
                 result.usage.add((product.pk, person, last))
     lookup.report(result, "Assigned Products")
+    check_people(result, people)
     result.months = to_months(result.usage)
     result.people = len(people)
     result.products = {name: len(persons) for name, persons in products_people.items()}
@@ -172,6 +177,7 @@ def read_licence_export(data, dictionary) -> ImportResult:
                 products_people[product.name].add(person)
                 result.assignments.add((product.pk, person))
     lookup.report(result, "Licenses")
+    check_people(result, people)
     result.people = len(people)
     result.products = {name: len(persons) for name, persons in products_people.items()}
     return result
@@ -199,8 +205,9 @@ def _entra_header(data) -> list[str] | None:
                 return None
             file.seek(0)
             with io.TextIOWrapper(file, encoding="utf-8-sig", newline="") as text:
-                return next(csv.reader(text, strict=True))
-    except (StopIteration, csv.Error, UnicodeDecodeError, OSError):
+                reader = csv_reader(text)
+                return next(reader) if reader is not None else None
+    except (StopIteration, csv.Error, UnicodeDecodeError, OSError, RowTooLong):
         return None
 
 
@@ -255,7 +262,7 @@ def _read_entra_duckdb(data, dictionary) -> ImportResult | None:
         CREATE TEMP TABLE signins AS
         SELECT {column("person")} AS person, {column("application")} AS application, substr({date}, 1, 7) AS month,
                {column("status")} AS status, {column("error_code")} AS error_code, count(*) AS sign_ins,
-               bit_or(CAST(1 AS BIGINT) << (day({day}) - 1)) AS days,
+               bit_or(CAST(1 AS BIGINT) << (day({day}) - 1)) AS days, max({day}) AS newest,
                bool_and(regexp_full_match({date}, '{_ISO_DATE_RE2}') AND {day} IS NOT NULL) AS readable
         FROM read_csv(?, columns = {names!r}, header = true, auto_detect = false, delim = ',', quote = '"',
                       escape = '"', strict_mode = true, null_padding = false, ignore_errors = false)
@@ -277,9 +284,11 @@ def _read_entra_duckdb(data, dictionary) -> ImportResult | None:
 
 def _entra_from_groups(db, dictionary) -> ImportResult | None:
     """The import of DuckDB's `signins` groups, counted exactly as the row-by-row reader counts rows."""
-    groups, readable = db.execute("SELECT count(*), coalesce(bool_and(readable), false) FROM signins").fetchone()
-    if not groups or not readable:
-        return None
+    groups, readable, newest = db.execute(
+        "SELECT count(*), coalesce(bool_and(readable), false), max(newest) FROM signins"
+    ).fetchone()
+    if not groups or not readable or newest > _today():
+        return None  # the row-by-row reader says which rows (a date after today is named in a warning)
     result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
     succeeded = ([], [])
     for status, error_code, sign_ins in db.execute(
@@ -296,6 +305,8 @@ def _entra_from_groups(db, dictionary) -> ImportResult | None:
         succeeded,
     )
     successful = "FROM signins JOIN succeeded USING (status, error_code)"
+    # The log is as at its newest successful sign-in (the usage window counts back from it).
+    (result.report_refresh_date,) = db.execute(f"SELECT max(newest) {successful}").fetchone()  # noqa: S608
 
     lookup = ProductLookup(dictionary)
     products = ([], [])
@@ -314,7 +325,7 @@ def _entra_from_groups(db, dictionary) -> ImportResult | None:
     people = ([], [])
     for (person,) in db.execute(f"SELECT DISTINCT person {successful}").fetchall():
         stored = person.strip().lower()
-        if not stored:
+        if not stored or "\x00" in stored:
             return None  # the row-by-row reader says which rows
         people[0].append(person)
         people[1].append(stored)
@@ -351,6 +362,7 @@ def _entra_finish(result, lookup, months, people, products_people) -> ImportResu
             f"Sign-ins to {len(names)} applications that are not in the product dictionary were left out: "
             f"{listed}{more}. Add an alias to count one."
         )
+    check_people(result, people)
     result.months = months
     result.people = len(people)
     result.products = {name: len(persons) for name, persons in products_people.items()}
@@ -383,7 +395,7 @@ def read_entra_signins(data, dictionary, *, fast: bool = True) -> ImportResult:
             result.skipped += 1
             continue
         try:
-            day = parse_date(values["date"])
+            day = result.date(row, "Date (UTC)", values["date"])
         except ValueError as error:
             result.error(row, "Date (UTC)", str(error))
             continue
@@ -394,6 +406,8 @@ def read_entra_signins(data, dictionary, *, fast: bool = True) -> ImportResult:
         if not person:
             result.error(row, "Username", "The user name is empty.")
             continue
+        if result.report_refresh_date is None or day > result.report_refresh_date:
+            result.report_refresh_date = day  # the newest successful sign-in, as the DuckDB reader
         product = lookup.find(values["application"], row)
         if product is None:
             result.skipped += 1
@@ -441,7 +455,7 @@ def read_m365_apps(data, dictionary, *, product=None) -> ImportResult:
     concealed = 0
     for row, values in read_rows(data, M365_APPS_COLUMNS, result):
         try:
-            refresh = parse_date(values["refresh"])
+            refresh = result.date(row, "Report Refresh Date", values["refresh"])
         except ValueError as error:
             result.error(row, "Report Refresh Date", str(error))
             refresh = None
@@ -452,7 +466,7 @@ def read_m365_apps(data, dictionary, *, product=None) -> ImportResult:
             result.error(row, "User Principal Name", "The user principal name is empty.")
             continue
         try:
-            day = parse_date(values["activity"])
+            day = result.date(row, "Last Activity Date", values["activity"])
         except ValueError as error:
             result.error(row, "Last Activity Date", str(error))
             continue
@@ -467,6 +481,7 @@ def read_m365_apps(data, dictionary, *, product=None) -> ImportResult:
         other = parse_bool(values.get("web", "")) or parse_bool(values.get("mobile", ""))
         if other and not desktop and ("windows" in values or "mac" in values):
             web_only += 1
+    check_people(result, people)
     result.months = to_months(result.usage)
     result.people = len(people)
     result.products = {chosen.name: len(active)} if active else {}
@@ -557,13 +572,15 @@ def read_generic(
             result.error(row, person, "The person is empty.")
             continue
         try:
-            when = parse_date_as(values["day"], date_format)
+            when = result.note_future(row, day, values["day"], parse_date_as(values["day"], date_format))
         except ValueError as error:
             result.error(row, day, str(error))
             continue
         if when is None:
             result.error(row, day, "The date is empty.")
             continue
+        if result.report_refresh_date is None or when > result.report_refresh_date:
+            result.report_refresh_date = when  # the file is as at its newest date
         times = 1
         if events:
             text = values["events"].replace(",", "")
@@ -583,6 +600,7 @@ def read_generic(
         counts[(found.pk, who, when)] += times
     if product_column:
         lookup.report(result, product_column)
+    check_people(result, people)
     if concealed:
         result.warnings.append(
             f"{concealed} rows have a concealed (hashed) user name, so their usage cannot be matched to "
@@ -604,8 +622,9 @@ def file_headers(data) -> list[str]:
         return []
     with text:
         try:
-            header = next(csv.reader(text))
-        except (StopIteration, csv.Error):
+            reader = csv_reader(text)
+            header = next(reader) if reader is not None else []
+        except (StopIteration, csv.Error, RowTooLong):
             return []
     seen, names = set(), []
     for name in header:

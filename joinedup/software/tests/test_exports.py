@@ -162,19 +162,23 @@ def test_partnership_ical_feed(client, partnership, partnership_officer, staff_u
 def test_dashboard_totals(council, partner_council, partnership, estate):
     councils = [council, partner_council]
     dashboard = selectors.partnership_dashboard(partnership=partnership, councils=councils)
+    assert dashboard.reclaimable_saving == Decimal("0.00")  # no usage imported: no saving is claimed
+    make_usage(council, estate["e3"], "ann@borchester.gov.uk", timezone.localdate())
+    dashboard = selectors.partnership_dashboard(partnership=partnership, councils=councils)
     assert dashboard.systems == 2
     assert dashboard.yearly_spend == Decimal("70000.00")
-    assert dashboard.reclaimable_saving == Decimal("1200.00")  # 5 owned, none used, £240 each
+    assert dashboard.reclaimable_saving == Decimal("960.00")  # 5 owned, 1 used, £240 each
     assert dashboard.duplicated_functions == 1
     assert dashboard.contracts_ending == {90: 1, 180: 1, 365: 2}
     spend = {bar.label: (bar.value, bar.percent) for bar in dashboard.spend_by_council}
     assert spend[council.name] == (Decimal("40000"), 100) and spend[partner_council.name][1] == 75
 
 
-def test_dashboard_page(client, partnership, partnership_officer, staff_user, estate):
+def test_dashboard_page(client, council, partnership, partnership_officer, staff_user, estate):
+    make_usage(council, estate["e3"], "ann@borchester.gov.uk", timezone.localdate())
     client.force_login(partnership_officer)
     content = client.get(f"/partnerships/{partnership.slug}/software/dashboard/").content.decode()
-    assert "£70,000" in content and "£1,200" in content and "Yearly spend by council" in content
+    assert "£70,000" in content and "£960" in content and "Yearly spend by council" in content
     assert '<svg class="joinedup-bar-chart__svg"' in content and 'aria-hidden="true"' in content
     client.force_login(staff_user)
     assert client.get(f"/partnerships/{partnership.slug}/software/dashboard/").status_code == 403

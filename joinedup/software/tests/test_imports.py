@@ -228,9 +228,11 @@ def test_licence_export_assigns_products_and_is_a_snapshot(council, e3):
     assert Assignment.objects.filter(product=e3).count() == 2
     second = "UserPrincipalName,SkuPartNumber\nann@borchester.gov.uk,SPE_E5\nbob@borchester.gov.uk,ENTERPRISEPACK\n"
     run(council, second.encode(), ImportKind.LICENCE_EXPORT)
+    # The second file covers E5 and E3 only: Power Automate Free, which it does not name, is left alone.
     assert set(Assignment.objects.values_list("product__name", "person")) == {
         ("Microsoft 365 E5", "ann@borchester.gov.uk"),
         ("Office 365 E3", "bob@borchester.gov.uk"),
+        ("Microsoft Power Automate Free", "ann@borchester.gov.uk"),
     }
     assert e5.assignments.count() == 1
 

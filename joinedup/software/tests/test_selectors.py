@@ -39,17 +39,17 @@ def test_licence_position_on_known_data(council, partner_council):
     use(council, e3, "p1@b.gov.uk", 89)
     use(council, e3, "p1@b.gov.uk", 2)
     use(council, e3, "p2@b.gov.uk", 90)  # exactly 90 days ago: outside the threshold
-    use(council, e3, "nobody@b.gov.uk", 1)  # active but not assigned
+    use(council, e3, "nobody@b.gov.uk", 1)  # active with no assignment on record: still a user
     use(partner_council, e3, "p3@b.gov.uk", 1)  # another council's usage
 
     [position] = licence_position(council=council, today=TODAY)
-    assert (position.owned, position.assigned, position.used) == (10, 7, 2)
+    assert (position.owned, position.assigned, position.used, position.used_unassigned) == (10, 7, 3, 1)
     assert (position.unassigned, position.reclaimable, position.over_deployed) == (3, 5, 0)
     assert position.yearly_cost == Decimal("2400.00")
-    assert position.surplus == 8
-    assert position.yearly_saving == Decimal("1920.00")
+    assert position.surplus == 7
+    assert position.yearly_saving == Decimal("1680.00")
     [wider] = licence_position(council=council, today=TODAY, activity_days=91)
-    assert wider.used == 3
+    assert wider.used == 4 and wider.reclaimable == 4
 
 
 def test_over_deployment_is_flagged(council):

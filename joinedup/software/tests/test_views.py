@@ -147,7 +147,9 @@ def test_import_preview_then_confirm(client, council, staff_user, estate):
     client.post(response["Location"])
     assert estate["e3"].assignments.count() == 1
     licences = client.get(f"/{council.slug}/staff/software/licences/").content.decode()
-    assert "Office 365 E3" in licences and "could save £1,200 a year" in licences
+    # An assignment file says who holds a licence, not who uses it: no saving is claimed without usage.
+    assert "Office 365 E3" in licences and "could save £0 a year; the saving on 1 product is not known" in licences
+    assert "assignment file licences.csv, imported as at" in licences and "no usage imported" in licences
 
 
 def test_import_errors_are_shown_by_row_and_column(client, council, staff_user, estate):
