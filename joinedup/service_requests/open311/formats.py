@@ -96,10 +96,11 @@ def respond(fmt: str, root: str, value, *, status: int = 200) -> HttpResponse:
 class Open311Error(Exception):
     """One or more errors, each (code, description), answered with HTTP `status`."""
 
-    def __init__(self, status: int, errors: list[tuple[int, str]]):
+    def __init__(self, status: int, errors: list[tuple[int, str]], *, headers: dict[str, str] | None = None):
         super().__init__("; ".join(description for _, description in errors))
         self.status = status
         self.errors = errors
+        self.headers = headers or {}
 
 
 def bad_request(*errors: str) -> Open311Error:
@@ -108,4 +109,7 @@ def bad_request(*errors: str) -> Open311Error:
 
 def error_response(fmt: str, error: Open311Error) -> HttpResponse:
     items = [{"code": code, "description": description} for code, description in error.errors]
-    return respond(fmt if fmt in FORMATS else "xml", "errors", items, status=error.status)
+    response = respond(fmt if fmt in FORMATS else "xml", "errors", items, status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response

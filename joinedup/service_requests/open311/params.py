@@ -17,6 +17,7 @@ ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,60})\](\[\])?$")
 MAX_VALUE_LENGTH = 10_000
 MAX_MEDIA_URLS = 10
 MAX_SPAN = datetime.timedelta(days=90)
+PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def check_values(query) -> None:
@@ -43,10 +44,22 @@ def comma_list(query, name: str) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] or None
 
 
+def _date(value: str) -> datetime.date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
 def when(value: str, name: str, errors: list[str]) -> datetime.datetime | None:
     """A W3C date-time, which must carry a time zone, or a date (midnight UK time)."""
     # A '+' left unencoded in a query string arrives as a space: put it back.
     value = value.strip().replace(" ", "+")
+    if PLAIN_DATE.match(value):
+        # Python reads a plain date as a date-time without a time zone: take it as a date first.
+        day = _date(value)
+        if day is not None:
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
     try:
         parsed = parse_datetime(value)
     except ValueError:
@@ -56,10 +69,7 @@ def when(value: str, name: str, errors: list[str]) -> datetime.datetime | None:
             errors.append(f"{name}: must include a time zone, like 2026-11-23T10:00:00Z or +00:00")
             return None
         return parsed
-    try:
-        day = parse_date(value)
-    except ValueError:
-        day = None
+    day = _date(value)
     if day is not None:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
     errors.append(f"{name}: must be a W3C date-time, like 2026-11-23T10:00:00Z")

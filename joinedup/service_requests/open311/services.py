@@ -198,6 +198,27 @@ def _request_for_update(council, service_request_id: str) -> ServiceRequest:
     return request
 
 
+def _update_arguments_check(*, council, request, action, status, description, duplicate_of) -> ServiceRequest | None:
+    """Refuse an update whose arguments do not fit its status. Return the request it duplicates, if any."""
+    if action == statuses.UNCHANGED:
+        return None
+    name = status.strip().upper()
+    if action == Status.DUPLICATE:
+        if not duplicate_of:
+            raise bad_request(f"duplicate_of: required when the status is {name}")
+        duplicate = ServiceRequest.objects.filter(
+            council=council, number=number_from_reference(council, duplicate_of) or 0
+        ).first()
+        if duplicate is None:
+            raise bad_request(f"duplicate_of: there is no request '{duplicate_of}' here")
+        if duplicate.pk == request.pk:
+            raise bad_request("duplicate_of: must be another request")
+        return duplicate
+    if action in (Status.CLOSED, Status.CANCELLED) and not description.strip():
+        raise bad_request(f"description: required when the status is {name}: say why, for the resident")
+    return None
+
+
 @transaction.atomic
 def api_update_post(
     *,
@@ -219,7 +240,11 @@ def api_update_post(
     """
     previous = ApiUpdate.objects.filter(client=client, external_id=update_id).select_related("request").first()
     if previous is not None:
-        if previous.request.council_id != council.pk or previous.request.reference != service_request_id.strip():
+        # A retry may spell the request's id differently (bbc-000019, BBC-19): compare the numbers.
+        same = previous.request.council_id == council.pk and previous.request.number == number_from_reference(
+            council, service_request_id
+        )
+        if not same:
             raise bad_request(f"update_id: '{update_id}' was already used for another request")
         return previous, False
     request = _request_for_update(council, service_request_id)
@@ -230,21 +255,23 @@ def api_update_post(
         action = Status.INVESTIGATING if request.status in CLOSED_STATUSES else statuses.UNCHANGED
     elif action == request.status or (action == Status.ACKNOWLEDGED and request.status != Status.SUBMITTED):
         action = statuses.UNCHANGED
+    # The arguments are checked first, whether or not the update turns out to be stale below.
+    duplicate = _update_arguments_check(
+        council=council,
+        request=request,
+        action=action,
+        status=status,
+        description=description,
+        duplicate_of=duplicate_of,
+    )
+    if uploads and len(uploads) > photo_store.MAX_PHOTOS:
+        raise bad_request(f"photo: send {photo_store.MAX_PHOTOS} photos or fewer")
     # FixMyStreet's rule: an update written before the request's latest status change (one that
     # arrives late, or out of order) is kept, but its status does not override the newer one.
     # Clients send whole seconds, so the change is compared to the second it happened in.
     stale = action != statuses.UNCHANGED and sent_at < request.status_changed_at.replace(microsecond=0)
     if stale:
         action = statuses.UNCHANGED
-    duplicate = None
-    if action == Status.DUPLICATE and duplicate_of:
-        duplicate = ServiceRequest.objects.filter(
-            council=council, number=number_from_reference(council, duplicate_of) or 0
-        ).first()
-        if duplicate is None:
-            raise bad_request(f"duplicate_of: there is no request '{duplicate_of}' here")
-    if uploads and len(uploads) > photo_store.MAX_PHOTOS:
-        raise bad_request(f"photo: send {photo_store.MAX_PHOTOS} photos or fewer")
     source = f"open311: {client.name}"
     try:
         if stale:

@@ -17,5 +17,6 @@ urlpatterns = [
     re_path(r"^tokens/(?P<token>[-\w]{1,64})" + FMT, views.token, name="token"),
     re_path(r"^servicerequestupdates" + FMT, views.updates, name="updates"),
     re_path(r"^openapi\.(?P<fmt>json)$", views.openapi, name="openapi"),
-    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
+    # [\s\S]: a path with a line break (%0A) is answered in the Open311 error format too.
+    re_path(r"^(?P<path>[\s\S]*)$", views.not_found, name="not-found"),
 ]

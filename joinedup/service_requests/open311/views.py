@@ -7,6 +7,8 @@ standard's own shape. Reads are public; POSTs need an API key.
 import datetime
 import functools
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404
 from django.urls import reverse
@@ -29,9 +31,15 @@ def endpoint(methods=("GET",)):
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request, fmt, **kwargs):
+            # HEAD is a GET without the body (Django's handlers drop the body): every read answers it.
+            allowed = (*methods, "HEAD") if "GET" in methods else methods
             try:
-                if request.method not in methods:
-                    raise Open311Error(405, [(405, f"Method {request.method} is not allowed here")])
+                if request.method not in allowed:
+                    raise Open311Error(
+                        405,
+                        [(405, f"Method {request.method} is not allowed here")],
+                        headers={"Allow": ", ".join(allowed)},
+                    )
                 params.check_values(request.GET)
                 if request.method == "POST":
                     params.check_values(request.POST)
@@ -40,6 +48,10 @@ def endpoint(methods=("GET",)):
                 return error_response(fmt, error)
             except Http404:
                 return error_response(fmt, Open311Error(404, [(404, "Not found")]))
+            except RequestDataTooBig:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+                message = f"The request's fields are too large: at most {limit:.1f} MB, not counting photos"
+                return error_response(fmt, Open311Error(413, [(413, message)]))
 
         return wrapped
 
@@ -63,6 +75,12 @@ def _council(request):
     council = clients.council_for_jurisdiction(jurisdiction)
     if council is None:
         raise Open311Error(404, [(404, f"jurisdiction_id: no council '{jurisdiction}' is served here")])
+    host_council = getattr(request, "host_council", None)
+    if host_council is not None and host_council.pk != council.pk:
+        # On a council's own host name, only that council's pages and data are served.
+        raise Open311Error(
+            404, [(404, f"jurisdiction_id: this address serves only {host_council.name}, not '{jurisdiction}'")]
+        )
     return council
 
 
@@ -74,7 +92,9 @@ def _client(request, council, scope):
         action = "create_request" if scope == clients.SCOPE_CREATE else "post_service_request_update"
         raise Open311Error(403, [(403, f"Invalid api_key received -- can't proceed with {action}.")]) from None
     except clients.RateLimited:
-        raise Open311Error(429, [(429, "Too many requests with this api_key: wait a minute")]) from None
+        raise Open311Error(
+            429, [(429, "Too many requests with this api_key: wait a minute")], headers={"Retry-After": "60"}
+        ) from None
 
 
 @endpoint()

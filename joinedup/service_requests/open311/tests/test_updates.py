@@ -320,7 +320,7 @@ def test_an_older_update_without_a_message_is_noted_for_staff(client, made, back
     _, key = back_office
     ServiceRequest.objects.filter(pk=made.pk).update(status_changed_at=timezone.now())
     stale = _update(
-        key, status="CLOSED", description="", updated_datetime=_at(timezone.now() - datetime.timedelta(days=1))
+        key, status="FIXED", description="", updated_datetime=_at(timezone.now() - datetime.timedelta(days=1))
     )
     response = client.post(f"{BASE}/servicerequestupdates.json", stale)
     assert response.status_code == 200, response.content
@@ -372,3 +372,38 @@ def test_a_clients_own_update_comes_back_with_the_id_it_was_given(client, made, 
     for api_key in ("", key):
         root = xml(client.get(f"{BASE}/servicerequestupdates.xml", {**J, "api_key": api_key}))
         assert given in [item.findtext("update_id") for item in root.findall("request_update")]
+
+
+@pytest.mark.parametrize("spelling", ["bdc-000001", "BDC-1", " BDC000001 "])
+def test_a_retry_that_spells_the_request_id_differently_is_the_same_update(client, made, back_office, spelling):
+    _, key = back_office
+    first = client.post(f"{BASE}/servicerequestupdates.json", _update(key))
+    retry = client.post(f"{BASE}/servicerequestupdates.json", _update(key, service_request_id=spelling))
+    assert retry.status_code == 200, retry.content
+    assert jsonbody(retry) == jsonbody(first)
+    assert ApiUpdate.objects.count() == 1
+
+
+@pytest.mark.parametrize("age", [None, datetime.timedelta(days=1)], ids=["current", "stale"])
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"status": "DUPLICATE", "duplicate_of": "BDC-999999"}, "duplicate_of: there is no request 'BDC-999999' here"),
+        ({"status": "DUPLICATE"}, "duplicate_of: required when the status is DUPLICATE"),
+        ({"status": "DUPLICATE", "duplicate_of": "BDC-000001"}, "duplicate_of: must be another request"),
+        (
+            {"status": "CLOSED", "description": ""},
+            "description: required when the status is CLOSED: say why, for the resident",
+        ),
+    ],
+)
+def test_update_arguments_are_checked_even_when_the_update_is_stale(client, made, back_office, age, extra, expected):
+    """An update older than the last status change used to skip these checks and answer 200."""
+    _, key = back_office
+    ServiceRequest.objects.filter(pk=made.pk).update(status_changed_at=timezone.now())
+    sent = timezone.now() - age if age else timezone.now() + datetime.timedelta(seconds=1)
+    response = client.post(f"{BASE}/servicerequestupdates.json", _update(key, updated_datetime=_at(sent), **extra))
+    assert response.status_code == 400, response.content
+    assert errors_of(response, "json") == [(400, expected)]
+    assert not ApiUpdate.objects.exists()
+    assert not RequestEvent.objects.exclude(kind=EventKind.CREATED).exists()
