@@ -55,7 +55,7 @@ def test_import_errors_preview_and_confirm_are_accessible(page, axe, demo, tmp_p
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "Report Refresh Date,User Principal Name,Teams Last Activity Date,Assigned Products\n"
-        "2026-11-20,ann@boston.example.org,20/11/2026,OFFICE 365 E3\n"
+        "2026-11-20,ann@boston.example.org,03/11/2026,OFFICE 365 E3\n"
     )
     page.get_by_label("Microsoft 365 active user detail (CSV)").check()
     page.get_by_label("Upload a file").set_input_files(str(bad))
