@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 import numpy as np
@@ -118,107 +119,143 @@ class Candidate:
 class Selection:
     chosen: list = field(default_factory=list)
     value: float = 0.0
-    capital: float = 0.0
-    revenue: float = 0.0
+    capital: Decimal = Decimal(0)  # pounds, exact to the penny
+    revenue: Decimal = Decimal(0)
+
+
+def pence(amount) -> int:
+    """An amount of money in pounds (int, float, Decimal or text) as whole pence."""
+    try:
+        exact = Decimal(str(amount))
+    except InvalidOperation:
+        raise PrioritisationError(f"'{amount}' is not an amount of money.") from None
+    if not exact.is_finite():
+        raise PrioritisationError(f"'{amount}' is not an amount of money.")
+    return int((exact * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def pounds(amount_in_pence: int) -> Decimal:
+    return Decimal(amount_in_pence) / 100
 
 
 def select_within_budget(candidates, capital_limit, revenue_limit, forced_in=(), forced_out=()) -> Selection:
     """The set of candidates with the largest total value whose capital and revenue costs fit
     the limits, always including `forced_in` and never `forced_out`.
 
-    A 0-1 integer linear programme solved exactly by CBC through PuLP (decision record 0021):
-    one binary variable per candidate, one constraint per budget, forced projects fixed at 1 or
-    0, maximise the total value. A second solve keeps that best value and picks the cheapest
-    such set, so ties go to the smaller total cost and the answer does not depend on the order.
+    A 0-1 integer linear programme solved by CBC through PuLP (decision record 0021): one
+    binary variable per candidate, one constraint per budget, forced projects fixed at 1 or 0,
+    maximise the total value. A second solve keeps that best value and picks the cheapest such
+    set, so ties go to the smaller total cost and the answer does not depend on the order.
+
+    Money is worked in whole pence, and every set the solver returns is checked in exact
+    integer arithmetic: a set that overshoots a budget by even a penny (which the solver's
+    tolerances can let through) is cut off and the model solved again, so every budget size
+    gets an exact answer (issue 16, defect 5).
     """
     forced_in, forced_out = set(forced_in), set(forced_out)
     if forced_in & forced_out:
         raise PrioritisationError("A project cannot be both forced in and forced out.")
-    if capital_limit < 0 or revenue_limit < 0:
+    capital_room, revenue_room = pence(capital_limit), pence(revenue_limit)
+    if capital_room < 0 or revenue_room < 0:
         raise PrioritisationError("A budget limit cannot be negative.")
     candidates = list(candidates)
     keys = [c.key for c in candidates]
     if len(set(keys)) != len(keys):
         raise PrioritisationError("Each project can be listed only once.")
+    costs = {}
     for c in candidates:
-        if c.capital < 0 or c.revenue < 0:
+        costs[c.key] = (pence(c.capital), pence(c.revenue))
+        if costs[c.key][0] < 0 or costs[c.key][1] < 0:
             raise PrioritisationError(f"The costs of {c.key} cannot be negative.")
     base = [c for c in candidates if c.key in forced_in]
-    base_capital = sum(c.capital for c in base)
-    base_revenue = sum(c.revenue for c in base)
-    if base_capital > capital_limit + TOLERANCE or base_revenue > revenue_limit + TOLERANCE:
+    base_capital = sum(costs[c.key][0] for c in base)
+    base_revenue = sum(costs[c.key][1] for c in base)
+    if base_capital > capital_room or base_revenue > revenue_room:
         raise PrioritisationError(
             "The projects you chose to always include already cost more than the budget "
-            f"(capital {base_capital:,.0f} of {capital_limit:,.0f}; "
-            f"revenue {base_revenue:,.0f} of {revenue_limit:,.0f}). "
+            f"(capital {pounds(base_capital):,.0f} of {pounds(capital_room):,.0f}; "
+            f"revenue {pounds(base_revenue):,.0f} of {pounds(revenue_room):,.0f}). "
             "Raise the budget or include fewer projects."
         )
     # Only projects that add value are worth choosing; the forced ones are in regardless.
     pool = [c for c in candidates if c.key not in forced_in and c.key not in forced_out and c.value > 0]
-    cap_room = capital_limit - base_capital
-    rev_room = revenue_limit - base_revenue
-    pool = [c for c in pool if c.capital <= cap_room + TOLERANCE and c.revenue <= rev_room + TOLERANCE]
-    picked = base + _solve(pool, cap_room, rev_room)
+    capital_room -= base_capital
+    revenue_room -= base_revenue
+    pool = [c for c in pool if costs[c.key][0] <= capital_room and costs[c.key][1] <= revenue_room]
+    picked = base + _solve(pool, [costs[c.key] for c in pool], capital_room, revenue_room)
     return Selection(
         chosen=[c.key for c in picked],
         value=sum(c.value for c in picked),
-        capital=sum(c.capital for c in picked),
-        revenue=sum(c.revenue for c in picked),
+        capital=pounds(sum(costs[c.key][0] for c in picked)),
+        revenue=pounds(sum(costs[c.key][1] for c in picked)),
     )
 
 
-TOLERANCE = 1e-6
+# How many times a set that does not fit exactly may be cut off before giving up. Each cut
+# removes one set that overshoots by less than the solver's tolerance; there are few such sets.
+MAX_CUTS = 200
 
 
-def _solve(pool: list[Candidate], capital_room: float, revenue_room: float) -> list[Candidate]:
-    """The best subset of `pool` within the room left in each budget, solved with CBC."""
+def _solve(pool: list[Candidate], costs: list[tuple[int, int]], capital_room: int, revenue_room: int) -> list:
+    """The best subset of `pool` within the room left in each budget (all money in whole pence)."""
     if not pool:
         return []
-    # Work in money relative to the largest figure so CBC's tolerances suit any budget size.
-    money = max([capital_room, revenue_room, 1.0] + [max(c.capital, c.revenue) for c in pool])
+    # The solver works in money relative to the largest figure, which suits its tolerances at any
+    # budget size (whole pence in the billions make CBC unreliable); the exact check is in pence.
+    money = max([capital_room, revenue_room, 1] + [max(cost) for cost in costs])
     scale = max([c.value for c in pool] + [1.0])
     model = pulp.LpProblem("budget_selection", pulp.LpMaximize)
     take = [model.add_variable(f"take_{i}", cat=pulp.LpBinary) for i in range(len(pool))]
     value = pulp.lpSum((c.value / scale) * x for c, x in zip(pool, take, strict=True))
-    capital = pulp.lpSum((c.capital / money) * x for c, x in zip(pool, take, strict=True))
-    revenue = pulp.lpSum((c.revenue / money) * x for c, x in zip(pool, take, strict=True))
+    capital = pulp.lpSum((cost[0] / money) * x for cost, x in zip(costs, take, strict=True))
+    revenue = pulp.lpSum((cost[1] / money) * x for cost, x in zip(costs, take, strict=True))
     model += value
     model += capital <= capital_room / money, "capital_budget"
     model += revenue <= revenue_room / money, "revenue_budget"
-    _run(model)
+
+    def fits(chosen):
+        return sum(costs[i][0] for i in chosen) <= capital_room and sum(costs[i][1] for i in chosen) <= revenue_room
+
+    chosen = _solve_fitting(model, take, fits, "best")
     # The best value, from the set actually chosen (not the solver's floating-point objective).
-    best = sum(c.value for c in _taken(pool, take)) / scale
+    best = sum(pool[i].value for i in chosen) / scale
     # Second pass: keep that value (less a hair for the solver's tolerance, far below any real
     # difference between two sets' scores) at the least total cost.
     model.sense = pulp.LpMinimize
     model.setObjective(capital + revenue)
     model += value >= best - 1e-6, "keep_best_value"
-    _run(model)
-    chosen = _taken(pool, take)
-    if (
-        sum(c.capital for c in chosen) > capital_room + TOLERANCE
-        or sum(c.revenue for c in chosen) > revenue_room + TOLERANCE
-    ):
-        raise PrioritisationError("The budget could not be worked out exactly: the solver's answer does not fit.")
-    return chosen
+    second = _solve_fitting(model, take, fits, "cheapest")
+    if sum(pool[i].value for i in second) / scale >= best - 1e-6:
+        chosen = second
+    return [pool[i] for i in chosen]
 
 
-def _taken(pool, take) -> list[Candidate]:
-    return [c for c, x in zip(pool, take, strict=True) if (x.value() or 0) > 0.5]
+def _solve_fitting(model: pulp.LpProblem, take, fits, tag: str) -> list[int]:
+    """Solve; while the chosen set does not fit in exact arithmetic, cut that set off and solve again."""
+    for attempt in range(MAX_CUTS):
+        _run(model)
+        chosen = [i for i, x in enumerate(take) if (x.value() or 0) > 0.5]
+        if fits(chosen):
+            return chosen
+        model += pulp.lpSum(take[i] for i in chosen) <= len(chosen) - 1, f"cut_{tag}_{attempt}"
+    raise PrioritisationError("The budget could not be worked out exactly: too many near-fitting sets.")
 
 
 def _run(model: pulp.LpProblem) -> None:
-    try:
-        with warnings.catch_warnings():
-            # PuLP 3.3 marks PULP_CBC_CMD (the CBC bundled in its wheel) for removal in 4.0.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
-            # No integer preprocessing: the coefficients are written out rounded, and CBC's
-            # preprocessing can then tighten a budget that a set fills exactly (47/48 + 1/48 of
-            # it) into "infeasible". The problems here are small enough not to need it.
-            model.solve(pulp.PULP_CBC_CMD(msg=False, options=["preprocess off"]))
-    except pulp.PulpSolverError as error:
-        raise PrioritisationError(f"The budget could not be worked out: the solver failed ({error}).") from error
-    status = pulp.LpStatus[model.status]
-    if status != "Optimal":
-        # Cannot happen for a feasible model (taking nothing always fits); say so plainly if it does.
-        raise PrioritisationError(f"The budget could not be worked out: the solver reported '{status}'.")
+    """Solve with CBC, first without integer preprocessing: the coefficients are written out
+    rounded, and preprocessing can then tighten a budget that a set fills exactly (47/48 + 1/48
+    of it) into "infeasible". Should CBC still call the model infeasible (taking nothing always
+    fits, so it never is), it is solved again with CBC's defaults."""
+    status = "Not Solved"
+    for options in (["preprocess off"], []):
+        try:
+            with warnings.catch_warnings():
+                # PuLP 3.3 marks PULP_CBC_CMD (the CBC bundled in its wheel) for removal in 4.0.
+                warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
+                model.solve(pulp.PULP_CBC_CMD(msg=False, options=options))
+        except pulp.PulpSolverError as error:
+            raise PrioritisationError(f"The budget could not be worked out: the solver failed ({error}).") from error
+        status = pulp.LpStatus[model.status]
+        if status == "Optimal":
+            return
+    raise PrioritisationError(f"The budget could not be worked out: the solver reported '{status}'.")

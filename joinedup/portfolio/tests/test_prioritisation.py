@@ -1,6 +1,7 @@
 """AHP on Saaty's published example, the weighted score, and budget selection against brute force."""
 
 import itertools
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -220,3 +221,25 @@ def test_selection_matches_brute_force_with_pounds_and_two_decimal_scores(items,
     result = select_within_budget(candidates, cap, rev)
     assert result.value == pytest.approx(expected)
     assert result.capital <= cap and result.revenue <= rev
+
+
+@pytest.mark.parametrize("budget_pounds", [1_000_000, 2_500_000, 25_000_000, 400_000_000])
+def test_a_pair_that_overshoots_by_a_penny_is_not_chosen(budget_pounds):
+    # Issue 16, defect 5: two proposals at half the budget plus a penny. Only one fits; the
+    # solver used to return both (within its tolerance) and then refuse to answer.
+    half = Decimal(budget_pounds) / 2 + Decimal("0.01")
+    candidates = [Candidate("a", 50, half, 0), Candidate("b", 49, half, 0), Candidate("c", 1, Decimal("0.01"), 0)]
+    result = select_within_budget(candidates, Decimal(budget_pounds), Decimal(0))
+    assert set(result.chosen) == {"a", "c"}
+    assert result.capital == half + Decimal("0.01")
+
+
+def test_every_tight_budget_is_solved_exactly():
+    # 30 tight cases, every one a pair overshooting by pence, on the revenue budget too.
+    for pence in range(1, 31):
+        budget = Decimal(1_000_000)
+        cost = budget / 2 + Decimal(pence) / 100
+        candidates = [Candidate(i, 10 + i, cost, cost / 10) for i in range(3)]
+        result = select_within_budget(candidates, budget, budget / 10)
+        assert len(result.chosen) == 1
+        assert result.capital <= budget and result.revenue <= budget / 10
