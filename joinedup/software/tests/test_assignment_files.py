@@ -155,3 +155,16 @@ def test_the_preview_page_shows_the_changes_and_asks_for_confirmation(
     assert ImportBatch.objects.get(filename="wrong.csv").status == "previewed"
     client.post(preview_url, {"other_council": "yes"})
     assert len(assigned(products["e3"])) == 5
+
+
+def test_the_import_command_needs_the_flag_for_another_councils_file(council, products, felpersham_known, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "users.csv"
+    path.write_bytes(admin_centre_export([("user1@felpersham.gov.uk", "Office 365 E3")]))
+    args = [str(path), "--council", council.slug, "--kind", "licence_export"]
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("software_import", *args)
+    assert not assigned(products["e3"])
+    call_command("software_import", *args, "--other-council-confirmed")
+    assert assigned(products["e3"]) == {"user1@felpersham.gov.uk"}

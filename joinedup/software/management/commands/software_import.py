@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--date-format", default="iso", choices=["iso", "dmy", "mdy"], help="generic.")
         parser.add_argument("--product-column", default="", help="generic: the column naming the product.")
         parser.add_argument("--events-column", default="", help="generic: the column counting uses that day.")
+        parser.add_argument(
+            "--other-council-confirmed",
+            action="store_true",
+            help="licence_export: import it although its user names are at another council's domain.",
+        )
 
     def _options(self, council, kind, options):
         product = None
@@ -68,6 +73,7 @@ class Command(BaseCommand):
                     filename=Path(path).name,
                     options=reader_options,
                     source="software_import",
+                    other_council_confirmed=options["other_council_confirmed"],
                 )
             except services.ImportFailed as failure:
                 result = failure.result
