@@ -205,7 +205,7 @@ def seed_demo(*, password: str) -> list[DemoUser]:
     from joinedup.portfolio.demo import seed_portfolio
 
     seed_councillors()
-    seed_portfolio()
+    seed_portfolio(password=password)
     from joinedup.scrutiny.demo import seed_scrutiny
 
     seed_scrutiny(password=password)

@@ -12,10 +12,12 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from joinedup.accounts.models import User
+from joinedup.accounts import services as account_services
+from joinedup.accounts.models import Role, RoleAssignment, User
 from joinedup.councils.models import Council
-from joinedup.portfolio import services
+from joinedup.portfolio import gates, services, versions
 from joinedup.portfolio.appraisal import YearFlow
 from joinedup.portfolio.models import Proposal, StrategicObjective, WeightSet
 
@@ -246,12 +248,41 @@ PROJECTS = [
 ]
 
 
-def seed_portfolio() -> None:
+# The portfolio board member who records gate decisions for the partnership's three councils.
+BOARD = ("board@example.org", "Bea Board")
+BOARD_COUNCILS = ("boston", "east-lindsey", "south-holland")
+# Routes the board chose against the threshold, with its reason.
+ROUTE_REASONS = {
+    "Align revenues and benefits systems": "Three councils' core systems and contracts: the board wants the "
+    "full three stages although the estimate is under the threshold.",
+}
+
+
+def seed_board_member(password) -> User:
+    """The demo's portfolio board member (Role.PORTFOLIO_APPROVER at each partnership council)."""
+    email, full_name = BOARD
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = account_services.user_create(
+            actor=None, email=email, full_name=full_name, password=password, source=SOURCE
+        )
+    for council in Council.objects.filter(slug__in=BOARD_COUNCILS):
+        if not RoleAssignment.objects.filter(user=user, role=Role.PORTFOLIO_APPROVER, council=council).exists():
+            account_services.role_grant(
+                actor=None, user=user, role=Role.PORTFOLIO_APPROVER, council=council, source=SOURCE
+            )
+    return user
+
+
+def seed_portfolio(password=None) -> None:
+    from django.conf import settings
+
     partnership_council = Council.objects.filter(slug="boston", partnership__isnull=False).first()
     if partnership_council is None:
         return
     with transaction.atomic():
-        _seed(partnership_council)
+        board = seed_board_member(password or settings.DEMO_PASSWORD)
+        _seed(partnership_council, board)
 
 
 def _objectives(council):
@@ -272,7 +303,7 @@ def _objectives(council):
     return existing
 
 
-def _seed(boston):
+def _seed(boston, board):
     objectives = _objectives(boston)
     officers = {u.email: u for u in User.objects.filter(email__in=["staff@example.org", "partnership@example.org"])}
     raters = [officers.get("staff@example.org"), officers.get("partnership@example.org")]
@@ -284,7 +315,7 @@ def _seed(boston):
         if existing:
             made[spec["title"]] = existing
             continue
-        made[spec["title"]] = _project(spec, council, objectives, raters, scrutiny)
+        made[spec["title"]] = _project(spec, council, objectives, raters, scrutiny, board)
     # The platform waits for the cyber work; digital skills waits for the kiosks.
     pairs = [
         ("Single customer platform for the partnership", "Cyber security uplift: multi-factor sign-in and monitoring"),
@@ -298,7 +329,7 @@ def _seed(boston):
             )
 
 
-def _project(spec, council, objectives, raters, scrutiny):
+def _project(spec, council, objectives, raters, scrutiny, board):
     from joinedup.software.models import Application
 
     partners = list(Council.objects.filter(slug__in=spec["partners"]))
@@ -323,8 +354,16 @@ def _project(spec, council, objectives, raters, scrutiny):
         timescale_months=spec["months"],
         expected_benefits=spec["benefits"],
         urgency=spec["urgency"],
-        case_route=spec["route"],
     )
+    if spec["title"] in ROUTE_REASONS:
+        gates.proposal_route_switch(
+            actor=None,
+            proposal=proposal,
+            route=spec["route"],
+            reason=ROUTE_REASONS[spec["title"]],
+            decided_by=board,
+            source=SOURCE,
+        )
     for index, rater in enumerate(raters):
         if rater is None or not spec["scores"]:
             continue
@@ -380,14 +419,18 @@ def _project(spec, council, objectives, raters, scrutiny):
         last = position == len(stages) - 1
         if spec["to"] == "business_case" and last:
             break
-        services.gate_record(
+        band = ((versions.preferred(versions.case_snapshot(case)) or {}).get("appraisal") or {}).get("vfm_band")
+        gates.gate_record(
             actor=None,
             case=case,
             outcome="go",
-            decided_by="Joint ICT board",
+            decided_by=board,
             source=SOURCE,
-            decided_on=decided - datetime.timedelta(days=120 * (len(stages) - 1 - position)),
-            reasons="Fits the strategy, good value for money and the risks are understood.",
+            decided_on=min(decided - datetime.timedelta(days=120 * (len(stages) - 1 - position)), timezone.localdate()),
+            reasons="Fits the strategy and the risks are understood.",
+            vfm_justification="A legal duty and a system going out of support: the board accepts the value for money."
+            if band in gates.POOR_VALUE_BANDS
+            else "",
         )
     if spec["to"] == "business_case":
         return proposal
@@ -454,6 +497,7 @@ def _project(spec, council, objectives, raters, scrutiny):
         )
         services.challenge_answer(
             actor=None,
+            answered_by=proposal.owner,
             challenge=challenge,
             source=SOURCE,
             answer="Every site keeps a staffed counter. We measure satisfaction for assisted visits separately "

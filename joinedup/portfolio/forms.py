@@ -7,6 +7,7 @@ from joinedup.portfolio.models import (
     Beneficiary,
     Benefit,
     BusinessCase,
+    CaseRoute,
     CaseStage,
     GateOutcome,
     OptionKind,
@@ -41,7 +42,6 @@ class ProposalForm(forms.ModelForm):
             "urgency",
             "objectives",
             "related_applications",
-            "case_route",
         ]
         labels = {
             "title": "Name of the idea",
@@ -49,7 +49,6 @@ class ProposalForm(forms.ModelForm):
             "councils": "Which councils would take part",
             "objectives": "Which objectives it supports",
             "related_applications": "Existing systems it relates to",
-            "case_route": "Business case route",
         }
         help_texts = {
             "problem": "What is wrong today, and for whom. Write it so a resident would understand.",
@@ -57,7 +56,6 @@ class ProposalForm(forms.ModelForm):
             "revenue_cost": "Licences, support and staff time each year. Enter 0 if there is none.",
             "related_applications": "From the software register. We will show systems that do the same job in "
             "partner councils, so nobody buys a second system for the same job.",
-            "case_route": "Use one business justification case for small or low-risk schemes (under about £2m).",
         }
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 4}),
@@ -66,7 +64,6 @@ class ProposalForm(forms.ModelForm):
             "objectives": forms.CheckboxSelectMultiple,
             "related_applications": forms.CheckboxSelectMultiple,
             "urgency": forms.RadioSelect,
-            "case_route": forms.RadioSelect,
             "capital_cost": MONEY,
             "revenue_cost": MONEY,
             "timescale_months": forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
@@ -90,7 +87,6 @@ class ProposalForm(forms.ModelForm):
         self.fields["related_applications"].required = False
         self.fields["related_applications"].label_from_instance = lambda a: f"{a.name} ({a.product.name})"
         self.fields["urgency"].choices = [c for c in self.fields["urgency"].choices if c[0]]
-        self.fields["case_route"].choices = [c for c in self.fields["case_route"].choices if c[0]]
 
 
 class ScheduleForm(forms.Form):
@@ -178,21 +174,49 @@ class GateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the decision"},
     )
-    decided_by = forms.CharField(
-        label="Who decided",
-        max_length=200,
-        help_text="The person or board.",
-        error_messages={"required": "Enter who decided"},
-    )
     decided_on = forms.DateField(
         label="Date of the decision",
         widget=DATE,
+        help_text="Today or earlier.",
         error_messages={"required": "Enter the date of the decision", "invalid": "Enter a real date, like 2026-03-31"},
     )
     reasons = forms.CharField(
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reasons for the decision"},
+    )
+    vfm_justification = forms.CharField(
+        label="Why go ahead despite Poor or Low value for money",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for a 'go' when the preferred option's value for money is Poor or Low.",
+    )
+
+
+class RouteSwitchForm(forms.Form):
+    route = forms.ChoiceField(
+        label="Business case route",
+        choices=CaseRoute.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a route"},
+    )
+    reason = forms.CharField(
+        label="Reason for this route",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the route"},
+    )
+
+
+class RouteLimitForm(forms.Form):
+    single_case_limit = forms.DecimalField(
+        label="Largest estimated cost for one business justification case (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=MONEY,
+        help_text="Proposals whose rough one-off cost plus five years of running cost is under this use one "
+        "business justification case; the rest use the three stages.",
+        error_messages={"required": "Enter the threshold in pounds", "invalid": "Enter an amount, like 2000000"},
     )
 
 

@@ -221,6 +221,11 @@ class Proposal(BaseModel):
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDEA)
     case_route = models.CharField(max_length=20, choices=CaseRoute.choices, default=CaseRoute.THREE_STAGE)
+    # Set when a portfolio board member chose a route other than the partnership's threshold gives.
+    route_reason = models.TextField(blank=True)
+    route_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependants")
@@ -348,9 +353,48 @@ FIVE_CASES = (
 )
 
 
+# The Five Case sections each stage needs written before a 'go' (HM Treasury Better Business
+# Cases: the SOC makes the strategic case and the preferred way forward; the OBC, FBC and a BJC
+# cover all five).
+STAGE_SECTIONS = {
+    "SOC": ("strategic_case", "economic_case"),
+    "OBC": tuple(name for name, _, _ in FIVE_CASES),
+    "FBC": tuple(name for name, _, _ in FIVE_CASES),
+    "BJC": tuple(name for name, _, _ in FIVE_CASES),
+}
+
+
+class RouteSetting(BaseModel):
+    """The partnership's (or a lone council's) threshold for the single-case route: proposals
+    whose estimated cost is under it use one business justification case, the rest three stages."""
+
+    partnership = models.ForeignKey(
+        "councils.Partnership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    single_case_limit = models.DecimalField(
+        "Largest estimated cost for one business justification case (£)", validators=not_negative, **MONEY
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            _one_owner("portfolio_routesetting_one_owner"),
+            models.UniqueConstraint(
+                fields=["partnership"], condition=Q(partnership__isnull=False), name="portfolio_route_p"
+            ),
+            models.UniqueConstraint(fields=["council"], condition=Q(council__isnull=False), name="portfolio_route_c"),
+        ]
+
+
 class BusinessCase(BaseModel):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="business_cases")
     stage = models.CharField(max_length=3, choices=CaseStage.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     strategic_case = models.TextField(blank=True)
     economic_case = models.TextField(blank=True)
     commercial_case = models.TextField(blank=True)
@@ -386,18 +430,60 @@ class GateOutcome(models.TextChoices):
     REWORK = "rework", "Rework"
 
 
+class CaseVersion(BaseModel):
+    """A frozen copy of a business case as it stood at a gate decision: every option's cash
+    flows and appraisal (optimism bias, NPSV, BCR, switching values) and the vetting answers.
+    Never changed or deleted once saved; later edits to the case are a new draft."""
+
+    business_case = models.ForeignKey(BusinessCase, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["business_case", "number"]
+        constraints = [models.UniqueConstraint(fields=["business_case", "number"], name="portfolio_case_version")]
+
+    def __str__(self):
+        return f"Version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A business case version is never changed once saved.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A business case version is never deleted.")
+
+
 class GateDecision(BaseModel):
     business_case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="gates")
     outcome = models.CharField(max_length=10, choices=GateOutcome.choices)
-    decided_by = models.CharField(max_length=200, help_text="The person or board that decided.")
+    # The portfolio board member who decided. Decisions recorded before this was a person keep
+    # the text that was typed in `decided_by_name`.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by_name = models.CharField(max_length=200, blank=True)
     decided_on = models.DateField()
     reasons = models.TextField()
+    # Why a 'go' stands although the value for money is Poor or Low.
+    vfm_justification = models.TextField(blank=True)
+    version = models.ForeignKey(CaseVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="gates")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         ordering = ["-decided_on", "-id"]
+
+    @property
+    def decider(self) -> str:
+        if self.decided_by_id:
+            return self.decided_by.full_name or self.decided_by.email
+        return self.decided_by_name or "Not recorded"
 
 
 class OptionKind(models.TextChoices):

@@ -9,6 +9,11 @@ Who may do what in the portfolio, built on `accounts.permissions`.
   partnership, also its own staff).
 - Ask a question: scrutiny members and councillors (portfolio holders) of the lead council or of
   a council taking part. Answer it: whoever may edit the proposal.
+- See a partner-led proposal: scrutiny members and councillors of a council taking part in it
+  (read-only), besides everyone who can see the lead council's portfolio.
+- Record a gate decision or switch a proposal's business case route: portfolio board members
+  (Role.PORTFOLIO_APPROVER) of the lead council, after two-factor sign-in where it is required.
+  They can see the lead council's portfolio; they do not edit proposals.
 """
 
 from joinedup.accounts import permissions
@@ -24,8 +29,31 @@ def _member_of(user, councils) -> bool:
     return any(permissions.councillor_assignments(user, council).exists() for council in councils)
 
 
+def is_portfolio_approver(user, council, *, require_mfa=True) -> bool:
+    """A portfolio board member of the council. `require_mfa=False` is for a trusted system
+    process naming the member who decided (the demo seeder); the web always requires it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if require_mfa and not permissions.mfa_satisfied(user):
+        return False
+    return RoleAssignment.objects.filter(user=user, role=Role.PORTFOLIO_APPROVER, council=council).exists()
+
+
 def can_view_portfolio(user, council) -> bool:
-    return permissions.can_view_staff_pages(user, council) or _member_of(user, [council])
+    return (
+        permissions.can_view_staff_pages(user, council)
+        or _member_of(user, [council])
+        or is_portfolio_approver(user, council)
+    )
+
+
+def can_view_proposal(user, proposal) -> bool:
+    """The lead council's readers, and members of every council taking part."""
+    return can_view_portfolio(user, proposal.council) or _member_of(user, list(proposal.councils.all()))
+
+
+def can_decide_gate(user, proposal) -> bool:
+    return is_portfolio_approver(user, proposal.council)
 
 
 def can_edit_portfolio(user, council) -> bool:

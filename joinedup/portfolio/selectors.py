@@ -70,15 +70,62 @@ def proposal_list(*, user, council, stage=None) -> QuerySet[Proposal]:
 
 
 def proposal_get(*, user, council, pk) -> Proposal:
-    require_view(user, council)
+    """One of the council's proposals, for those who may see it: the lead council's readers and
+    members of every council taking part (rules.can_view_proposal)."""
     try:
-        return (
-            Proposal.objects.select_related("council", "owner", "proposed_by")
+        proposal = (
+            Proposal.objects.select_related("council", "owner", "proposed_by", "route_decided_by")
             .prefetch_related("objectives", "councils", "related_applications__product", "depends_on")
             .get(council=council, pk=pk)
         )
     except Proposal.DoesNotExist:
+        require_view(user, council)
         raise Http404("No proposal with that number.") from None
+    if not rules.can_view_proposal(user, proposal):
+        raise PermissionDenied("Only the councils taking part can see this proposal.")
+    return proposal
+
+
+def partner_led(*, user, council) -> list[Proposal]:
+    """Proposals led by other councils that this council takes part in, which the user may see."""
+    qs = (
+        Proposal.objects.filter(councils=council)
+        .exclude(council=council)
+        .exclude(stage=Stage.REJECTED)
+        .select_related("council")
+        .prefetch_related("councils")
+        .distinct()
+    )
+    return [p for p in qs if rules.can_view_proposal(user, p)]
+
+
+QUESTION_ANSWER_DAYS = 28  # days the owner has to answer a member's question
+
+
+def question_due(challenge):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.localtime(challenge.created_at).date() + datetime.timedelta(days=QUESTION_ANSWER_DAYS)
+
+
+def unanswered_questions(*, user, council) -> list[Challenge]:
+    """Members' questions on the council's proposals still waiting for an answer, oldest first,
+    each with `due_on` and `is_overdue`."""
+    from django.utils import timezone
+
+    require_view(user, council)
+    today = timezone.localdate()
+    questions = list(
+        Challenge.objects.filter(proposal__council=council, answered_at__isnull=True)
+        .select_related("proposal", "asked_by", "proposal__owner")
+        .order_by("created_at", "id")
+    )
+    for q in questions:
+        q.due_on = question_due(q)
+        q.is_overdue = q.due_on < today
+    return questions
 
 
 def case_get(*, user, proposal, pk) -> BusinessCase:
@@ -252,12 +299,12 @@ def budget_selection(*, ranked: list[Ranked], capital_limit, revenue_limit, forc
         Candidate(
             key=r.proposal.pk,
             value=r.score,
-            capital=float(r.proposal.capital_cost),
-            revenue=float(r.proposal.revenue_cost),
+            capital=r.proposal.capital_cost,
+            revenue=r.proposal.revenue_cost,
         )
         for r in ranked
     ]
-    return select_within_budget(candidates, float(capital_limit), float(revenue_limit), forced_in, forced_out)
+    return select_within_budget(candidates, capital_limit, revenue_limit, forced_in, forced_out)
 
 
 # Roadmap

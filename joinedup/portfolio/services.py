@@ -30,7 +30,6 @@ from joinedup.portfolio.models import (
     Challenge,
     DiscountSchedule,
     Framework,
-    GateDecision,
     GateOutcome,
     Milestone,
     ObjectiveVersion,
@@ -296,7 +295,6 @@ PROPOSAL_FIELDS = (
     "timescale_months",
     "expected_benefits",
     "urgency",
-    "case_route",
 )
 
 
@@ -346,6 +344,7 @@ def proposal_create(
     while Proposal.objects.filter(council=council, reference=proposal.reference).exists():
         count += 1
         proposal.reference = f"{council.short_name}-P{count + 1:03d}"
+    _route_follow_threshold(proposal)
     _full_clean(proposal, exclude=["reference"])
     proposal.save()
     proposal.councils.set({council, *councils})
@@ -366,6 +365,10 @@ def proposal_update(
     changes = field_changes(proposal, values)
     for name, value in values.items():
         setattr(proposal, name, value)
+    old_route = proposal.case_route
+    _route_follow_threshold(proposal)
+    if proposal.case_route != old_route:
+        changes["case_route"] = [old_route, proposal.case_route]
     _full_clean(proposal, exclude=["reference"])
     proposal.save()
     if councils is not None:
@@ -406,6 +409,12 @@ def proposal_schedule(*, actor, proposal, start_date, end_date, depends_on=(), s
     changes["depends_on"] = [d.reference for d in depends_on]
     _audit(actor, "proposal.schedule", proposal, proposal.council, changes, source)
     return proposal
+
+
+def _route_follow_threshold(proposal):
+    from joinedup.portfolio.gates import route_follow_threshold
+
+    route_follow_threshold(proposal)
 
 
 def _set_stage(proposal, stage):
@@ -517,6 +526,7 @@ def business_case_create(*, actor, proposal, stage, source="", **values) -> Busi
     case = BusinessCase(
         proposal=proposal,
         stage=stage,
+        author=actor,
         discount_schedule=schedule,
         **{k: v for k, v in values.items() if k in CASE_FIELDS},
     )
@@ -528,56 +538,49 @@ def business_case_create(*, actor, proposal, stage, source="", **values) -> Busi
     return case
 
 
+def _check_current(case):
+    """Only the current stage's case can change: earlier stages are history."""
+    latest = case.proposal.business_cases.order_by("-created_at", "-id").first()
+    if latest is not None and latest.pk != case.pk:
+        raise ValidationError(
+            f"The {case.get_stage_display().lower()} is history: change the "
+            f"{latest.get_stage_display().lower()} instead."
+        )
+
+
+def _draft_note(case, before) -> dict:
+    """For an audit entry: the figures before and after a change, and which version it drafts."""
+    from joinedup.portfolio import versions
+
+    after = versions.case_snapshot(case)
+    approved = versions.approved_version(case)
+    latest = versions.latest_version(case)
+    return {
+        "figures": {"before": versions.figures_of(before), "after": versions.figures_of(after)},
+        "draft_of_version": (latest.number + 1) if latest else 1,
+        "approved_version": approved.number if approved else None,
+    }
+
+
 @transaction.atomic
 def business_case_update(*, actor, case, source="", **values) -> BusinessCase:
+    """Change the case. After a gate this is a draft of the next version: the frozen versions,
+    and the approved figures, stay as they were."""
+    from joinedup.portfolio import versions
+
     _require(actor, rules.can_edit_proposal(actor, case.proposal), "Only the lead council's staff can write the case.")
+    _check_current(case)
+    before = versions.case_snapshot(case)
     values = {k: v for k, v in values.items() if k in CASE_FIELDS}
     changes = field_changes(case, values)
     for name, value in values.items():
         setattr(case, name, value)
     _full_clean(case)
     case.save()
-    _audit(actor, "case.update", case, case.proposal.council, dict.fromkeys(changes, "changed"), source)
+    audit = dict(changes)
+    audit.update(_draft_note(case, before))
+    _audit(actor, "case.update", case, case.proposal.council, audit, source)
     return case
-
-
-@transaction.atomic
-def gate_record(*, actor, case, outcome, decided_by, decided_on, reasons, source="") -> GateDecision:
-    """Record a gate decision. 'Go' on the full or business justification case approves the project;
-    'no go' stops it; 'hold' pauses it; 'rework' sends the case back."""
-    proposal = case.proposal
-    _require(actor, rules.can_edit_proposal(actor, proposal), "Only the lead council's staff can record a gate.")
-    if proposal.stage in (Stage.REJECTED, Stage.CLOSED):
-        raise ValidationError("This proposal is not being taken forward.")
-    gate = GateDecision(
-        business_case=case,
-        outcome=outcome,
-        decided_by=(decided_by or "").strip(),
-        decided_on=decided_on,
-        reasons=(reasons or "").strip(),
-        recorded_by=actor,
-    )
-    if outcome == GateOutcome.GO and not case.options.filter(kind="preferred").exists():
-        raise ValidationError({"outcome": "Add the preferred option with its cash flows before a 'go' decision."})
-    _full_clean(gate)
-    gate.save()
-    if outcome == GateOutcome.GO and case.stage in (CaseStage.FBC, CaseStage.BJC):
-        _set_stage(proposal, Stage.APPROVED)
-    elif outcome == GateOutcome.NO_GO:
-        _set_stage(proposal, Stage.REJECTED)
-    elif outcome == GateOutcome.HOLD:
-        _set_stage(proposal, Stage.ON_HOLD)
-    else:
-        _set_stage(proposal, Stage.BUSINESS_CASE)
-    _audit(
-        actor,
-        "gate.record",
-        case,
-        proposal.council,
-        {"outcome": outcome, "decided_by": gate.decided_by, "decided_on": decided_on},
-        source,
-    )
-    return gate
 
 
 def parse_cash_flows(text: str) -> list[YearFlow]:
@@ -611,7 +614,11 @@ def parse_cash_flows(text: str) -> list[YearFlow]:
 @transaction.atomic
 def option_save(*, actor, case, name, kind, flows, description="", option=None, source="") -> Option:
     """Add or change an option with its yearly cash flows (years 0, 1, 2 ... none missing, none negative)."""
+    from joinedup.portfolio import versions
+
     _require(actor, rules.can_edit_proposal(actor, case.proposal), "Only the lead council's staff can do this.")
+    _check_current(case)
+    before = versions.case_snapshot(case)
     try:
         flows = check_flows(flows)
     except AppraisalError as error:
@@ -633,7 +640,9 @@ def option_save(*, actor, case, name, kind, flows, description="", option=None, 
     for row in rows:
         _full_clean(row, exclude=["option"])
     CashFlowYear.objects.bulk_create(rows)
-    _audit(actor, "option.save", option, case.proposal.council, {"name": option.name, "years": len(rows)}, source)
+    audit = {"name": option.name, "years": len(rows)}
+    audit.update(_draft_note(case, before))
+    _audit(actor, "option.save", option, case.proposal.council, audit, source)
     return option
 
 
@@ -805,18 +814,68 @@ def challenge_ask(*, actor, proposal, question, source="") -> Challenge:
     challenge = Challenge(proposal=proposal, asked_by=actor, question=(question or "").strip())
     _full_clean(challenge)
     challenge.save()
-    _audit(actor, "challenge.ask", challenge, proposal.council, {"question": challenge.question[:200]}, source)
+    challenge.notified = _notify_owner(challenge)
+    _audit(
+        actor,
+        "challenge.ask",
+        challenge,
+        proposal.council,
+        {"question": challenge.question[:200], "notified": challenge.notified.email if challenge.notified else None},
+        source,
+    )
     return challenge
 
 
+def _notify_owner(challenge):
+    """Queue an email to the proposal's owner (or, without one, its proposer) in this
+    transaction. Returns the person told, or None when there is nobody to tell."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from joinedup.notifications.services import message_queue
+    from joinedup.portfolio.selectors import question_due
+
+    proposal = challenge.proposal
+    recipient = next(
+        (u for u in (proposal.owner, proposal.proposed_by) if u is not None and u.is_active and u.email), None
+    )
+    if recipient is None:
+        return None
+    url = settings.SITE_URL + reverse(
+        "portfolio:question-answer", args=[proposal.council.slug, proposal.pk, challenge.pk]
+    )
+    message_queue(
+        council=proposal.council,
+        event="portfolio.question_asked",
+        recipient=recipient.email,
+        channel="email",
+        context={
+            "reference": proposal.reference,
+            "category": proposal.title,
+            "council_name": proposal.council.name,
+            "message": challenge.question,
+            "expected_by": f"{question_due(challenge):%-d %B %Y}",
+            "recipient_name": recipient.get_short_name(),
+            "tracking_url": url,
+        },
+        dedupe_key=f"portfolio.question_asked:{challenge.pk}",
+        obj=challenge,
+    )
+    return recipient
+
+
 @transaction.atomic
-def challenge_answer(*, actor, challenge, answer, source="") -> Challenge:
+def challenge_answer(*, actor, challenge, answer, answered_by=None, source="") -> Challenge:
+    """Publish the answer. It is signed by the actor; a system process names who answered."""
     proposal = challenge.proposal
     _require(actor, rules.can_edit_proposal(actor, proposal), "Only the project's owners can answer.")
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": "Enter the answer."})
-    challenge.answer, challenge.answered_by, challenge.answered_at = answer, actor, timezone.now()
+    answered_by = actor if actor is not None else answered_by
+    if answered_by is None:
+        raise ValidationError("An answer needs the name of the person who gave it.")
+    challenge.answer, challenge.answered_by, challenge.answered_at = answer, answered_by, timezone.now()
     challenge.save()
     _audit(actor, "challenge.answer", challenge, proposal.council, {"answer": answer[:200]}, source)
     return challenge

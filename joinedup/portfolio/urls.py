@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from joinedup.portfolio import views
+from joinedup.portfolio import views, views_gates
 
 app_name = "portfolio"
 
@@ -25,7 +25,12 @@ urlpatterns = [
     path(CASE + "edit/", views.case_edit, name="case-edit"),
     path(CASE + "options/new/", views.option_edit, name="option-new"),
     path(CASE + "options/<int:option_pk>/", views.option_edit, name="option-edit"),
-    path(CASE + "gate/", views.gate_new, name="gate-new"),
+    path(CASE + "gate/", views_gates.gate_new, name="gate-new"),
+    path(CASE + "versions/<int:number>/", views_gates.case_version, name="case-version"),
+    path(CASE + "compare/", views_gates.case_compare, name="case-compare"),
+    path(PROPOSAL + "route/", views_gates.route_switch, name="route-switch"),
+    path(P + "questions/", views_gates.questions, name="questions"),
+    path(P + "strategy/route/", views_gates.route_limit, name="route-limit"),
     path(PROPOSAL + "status/new/", views.status_new, name="status-new"),
     path(PROPOSAL + "benefits/new/", views.benefit_new, name="benefit-new"),
     path(PROPOSAL + "benefits/<int:benefit_pk>/measure/", views.benefit_measure, name="benefit-measure"),

@@ -79,6 +79,7 @@ def home(request, council_slug):
             "council": council,
             "groups": [g for g in groups if g[1]],
             "count": len(proposals),
+            "partner_led": selectors.partner_led(user=request.user, council=council),
             "section": "home",
             "can_edit": rules.can_edit_portfolio(request.user, council),
         },
@@ -153,19 +154,34 @@ def proposal_edit(request, council_slug, pk):
     return render(request, "portfolio/proposal_form.html", {"council": council, "form": form, "proposal": proposal})
 
 
+def _readable(request, council_slug, pk):
+    """The council and one of its proposals, for anyone who may read it: the lead council's
+    readers and members of the councils taking part (selectors.proposal_get checks)."""
+    council = council_from_path(request, council_slug)
+    return council, selectors.proposal_get(user=request.user, council=council, pk=pk)
+
+
 @login_required
 def proposal_detail(request, council_slug, pk):
-    council = _council(request, council_slug)
-    proposal = selectors.proposal_get(user=request.user, council=council, pk=pk)
+    from joinedup.portfolio import gates, views_gates
+
+    council, proposal = _readable(request, council_slug, pk)
     answers = list(proposal.vetting_answers.all())
     vetting = {
         "core": [a for a in answers if a.framework == Framework.CORE],
         "standards": [a for a in answers if a.framework != Framework.CORE],
         "core_total": sum(1 for f, _, _ in checklist_items() if f == Framework.CORE),
     }
-    rows, weight_set = selectors.ranking(user=request.user, council=council)
+    if rules.can_view_portfolio(request.user, council):
+        rows, weight_set = selectors.ranking(user=request.user, council=council)
+    else:
+        rows, weight_set = [], None
     ranked = next((r for r in rows if r.proposal.pk == proposal.pk), None)
     can_edit = rules.can_edit_proposal(request.user, proposal)
+    challenges = list(proposal.challenges.select_related("asked_by", "answered_by"))
+    for challenge in challenges:
+        challenge.due_on = selectors.question_due(challenge)
+        challenge.is_overdue = not challenge.answered_at and challenge.due_on < timezone.localdate()
     return render(
         request,
         "portfolio/proposal_detail.html",
@@ -184,7 +200,13 @@ def proposal_detail(request, council_slug, pk):
             "benefits": proposal.benefits.prefetch_related("measurements"),
             "benefits_summary": selectors.benefits_summary(proposal),
             "milestones": proposal.milestones.all(),
-            "challenges": proposal.challenges.select_related("asked_by", "answered_by"),
+            "challenges": challenges,
+            "approved": views_gates.approved_summary(proposal),
+            "route_limit": gates.single_case_limit(council),
+            "route_cost": gates.estimated_cost(proposal),
+            "can_switch_route": rules.can_decide_gate(request.user, proposal)
+            and not proposal.business_cases.exists()
+            and proposal.stage not in (Stage.REJECTED, Stage.CLOSED),
             "can_edit": can_edit,
             "can_challenge": rules.can_challenge(request.user, proposal),
             "question_form": forms.QuestionForm(),
@@ -330,8 +352,7 @@ def case_new(request, council_slug, pk):
 
 @login_required
 def case_detail(request, council_slug, pk, case_pk):
-    council = _council(request, council_slug)
-    proposal = selectors.proposal_get(user=request.user, council=council, pk=pk)
+    council, proposal = _readable(request, council_slug, pk)
     case = selectors.case_get(user=request.user, proposal=proposal, pk=case_pk)
     context = _case_context(request, council, proposal, case)
     context["c"] = dict(context)
@@ -339,14 +360,22 @@ def case_detail(request, council_slug, pk, case_pk):
 
 
 def _case_context(request, council, proposal, case):
+    from joinedup.portfolio import gates, versions
+
+    approved = versions.approved_version(case)
     return {
+        "approved_version": approved,
+        "draft_changed": gates.draft_changed(case) if approved else True,
+        "versions": list(case.versions.all()),
+        "is_current": gates.current_case(proposal) == case,
+        "can_decide": rules.can_decide_gate(request.user, proposal),
         "council": council,
         "proposal": proposal,
         "case": case,
         "sections": [(label, question, getattr(case, name)) for name, label, question in FIVE_CASES],
         "appraisals": selectors.case_appraisals(case=case),
         "ob": optimism_bias_for(case.ob_category, case.ob_mitigation),
-        "gates": case.gates.select_related("recorded_by"),
+        "gates": case.gates.select_related("recorded_by", "decided_by", "version"),
         "can_edit": rules.can_edit_proposal(request.user, proposal),
     }
 
@@ -354,8 +383,7 @@ def _case_context(request, council, proposal, case):
 @login_required
 def case_print(request, council_slug, pk):
     """The full business case on one printable page: every stage, its options and gates."""
-    council = _council(request, council_slug)
-    proposal = selectors.proposal_get(user=request.user, council=council, pk=pk)
+    council, proposal = _readable(request, council_slug, pk)
     cases = [_case_context(request, council, proposal, c) for c in proposal.business_cases.all()]
     return render(
         request,
@@ -440,34 +468,6 @@ def option_edit(request, council_slug, pk, case_pk, option_pk=None):
         caption=str(case),
         intro="Include business as usual, a do-minimum option and the preferred option. Enter benefits "
         "and costs in today's prices; the appraisal discounts them at the Green Book rate.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def gate_new(request, council_slug, pk, case_pk):
-    council, proposal = _editable(request, council_slug, pk)
-    case = selectors.case_get(user=request.user, proposal=proposal, pk=case_pk)
-    form = forms.GateForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(form, lambda: services.gate_record(actor=request.user, case=case, **form.cleaned_data))
-    ):
-        messages.success(
-            request,
-            f"The gate decision has been recorded. {proposal.reference} is now: {proposal.get_stage_display()}.",
-        )
-        return redirect("portfolio:proposal", council.slug, proposal.pk)
-    return _form_page(
-        request,
-        council,
-        form,
-        title=f"Record the gate decision on the {case.get_stage_display().lower()}",
-        button="Record the decision",
-        back=("portfolio:case", proposal.pk, case.pk),
-        caption=str(proposal),
-        intro="'Go' on the full or business justification case approves the project for the roadmap.",
     )
 
 
@@ -593,22 +593,35 @@ def milestone_new(request, council_slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def question_ask(request, council_slug, pk):
-    council = _council(request, council_slug)
-    proposal = selectors.proposal_get(user=request.user, council=council, pk=pk)
+    council, proposal = _readable(request, council_slug, pk)
     if not rules.can_challenge(request.user, proposal):
         raise PermissionDenied("Only scrutiny members and councillors can ask questions here.")
     form = forms.QuestionForm(request.POST or None)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(
-            form,
-            lambda: services.challenge_ask(
-                actor=request.user, proposal=proposal, question=form.cleaned_data["question"]
-            ),
+        and (
+            challenge := _save(
+                form,
+                lambda: services.challenge_ask(
+                    actor=request.user, proposal=proposal, question=form.cleaned_data["question"]
+                ),
+            )
         )
     ):
-        messages.success(request, "Your question has been sent to the project's owner.")
+        due = f"{selectors.question_due(challenge):%-d %B %Y}"
+        if challenge.notified:
+            messages.success(
+                request,
+                f"Your question has been emailed to {challenge.notified}, who looks after this proposal, "
+                f"with a request to answer by {due}.",
+            )
+        else:
+            messages.success(
+                request,
+                "Your question has been saved. The proposal has nobody named to send it to, so it waits on the "
+                f"council's list of unanswered questions; the answer is due by {due}.",
+            )
         return redirect("portfolio:proposal", council.slug, proposal.pk)
     return _form_page(
         request,
@@ -770,10 +783,17 @@ def strategy(request, council_slug):
             "all_objectives": selectors.all_objectives(user=request.user, council=council),
             "weight_sets": weight_sets,
             "can_manage": rules.can_manage_strategy(request.user, council),
+            "route_limit": _route_limit(council),
             "section": "strategy",
             "limit": CONSISTENCY_LIMIT,
         },
     )
+
+
+def _route_limit(council):
+    from joinedup.portfolio.gates import single_case_limit
+
+    return single_case_limit(council)
 
 
 def _strategy_council(request, council_slug):

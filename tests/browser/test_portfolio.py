@@ -45,7 +45,6 @@ def test_idea_to_approved_project(page, axe, demo):
     page.get_by_label("Expected benefits").fill("Fewer calls; crews see reports straight away.")
     page.get_by_label("High: needed within 6 months").check()
     page.get_by_label(re.compile("^SO1:")).check()
-    page.get_by_label(re.compile("^One business justification case")).check()
     page.get_by_role("button", name="Save the idea").click()
     heading(page, "Report a missed bin online")
     axe(page)
@@ -60,8 +59,13 @@ def test_idea_to_approved_project(page, axe, demo):
     expect(page.locator(".govuk-error-summary")).to_contain_text("give the evidence")
     axe(page)
     page.locator("#id_customer_journey_evidence").fill("1,200 missed-bin calls a month.")
+    for item in ("staff_work", "strategy_fit", "duplication", "cyber", "data_protection", "accessibility"):
+        page.locator(f"#id_{item}_status_0").check()
+        page.locator(f"#id_{item}_evidence").fill("Checked by the ICT team.")
     page.get_by_role("button", name="Save the answers").click()
     heading(page, "Report a missed bin online")
+    # The route follows the partnership's threshold (£30,000 plus five years at £5,000 is under £2m).
+    expect(page.locator("main")).to_contain_text("One business justification case")
 
     page.goto(f"{url}vetting/?phase=alpha")
     heading(page, "Vetting checklist: Alpha")
@@ -85,6 +89,10 @@ def test_idea_to_approved_project(page, axe, demo):
     heading(page, "Write the business justification case")
     axe(page)
     page.get_by_label("Strategic case").fill("Missed-bin calls are the top reason residents phone us.")
+    page.get_by_label("Economic case").fill("An online form against business as usual.")
+    page.get_by_label("Commercial case").fill("A module of the existing customer platform.")
+    page.get_by_label("Financial case").fill("From the ICT reserve.")
+    page.get_by_label("Management case").fill("The waste team's manager is the senior responsible owner.")
     page.get_by_role("button", name="Save the case").click()
     heading(page, "Business justification case")
     axe(page)
@@ -100,18 +108,40 @@ def test_idea_to_approved_project(page, axe, demo):
     page.get_by_role("button", name="Save the option").click()
     heading(page, "Business justification case")
     expect(page.locator("table")).to_contain_text("Net present social value")
+    # Staff write the case; only a portfolio board member records the gate decision.
+    expect(page.get_by_role("link", name="Record the gate decision")).to_have_count(0)
+    case_url = page.url
+    page.context.clear_cookies()
+    sign_in(page, "board@example.org", case_url)
     page.get_by_role("link", name="Record the gate decision").click()
     heading(page, "Record the gate decision on the business justification case")
     axe(page)
     page.get_by_label("Go", exact=True).check()
-    page.get_by_label("Who decided").fill("Joint ICT board")
+    page.get_by_label("Date of the decision").fill("2031-11-20")
+    page.get_by_label("Reasons").fill("Quick to deliver.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot be in the future")
+    axe(page)
     page.get_by_label("Date of the decision").fill("2026-11-20")
-    page.get_by_label("Reasons").fill("Good value and quick to deliver.")
+    page.get_by_role("button", name="Record the decision").click()
+    # The preferred option's value for money is Poor: a 'go' needs a recorded justification.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("value for money is Poor")
+    page.get_by_label("Why go ahead despite Poor or Low value for money").fill("Residents asked for it.")
     page.get_by_role("button", name="Record the decision").click()
     heading(page, "Report a missed bin online")
     expect(page.locator("main .govuk-tag").first).to_have_text("Approved")
+    expect(page.locator("main")).to_contain_text("Approved figures")
+    axe(page)
     proposal.refresh_from_db()
     assert proposal.stage == Stage.APPROVED
+    case = proposal.business_cases.get()
+    page.goto(f"{url}cases/{case.pk}/versions/1/")
+    heading(page, "Business justification case, version 1")
+    expect(page.locator("main")).to_contain_text("Approved version")
+    expect(page.locator("main")).to_contain_text("Bea Board")
+    axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "staff@example.org", url)
 
     # Onto the roadmap.
     page.get_by_role("link", name="Set the dates and dependencies").click()
@@ -280,3 +310,80 @@ def test_objective_pages_work_without_javascript(no_js_page, demo):
     page.goto(f"{PARTNERSHIP}/selection/?capital_limit=2500000&revenue_limit=400000")
     heading(page, "Choose projects within the partnership's budget")
     expect(page.locator("main")).to_contain_text("The best set")
+
+
+def test_approved_case_changes_are_a_draft_with_a_comparison(page, axe, demo):
+    project = Proposal.objects.get(title="Digital skills for front-line staff")
+    case = project.business_cases.get()
+    base = f"/south-holland/staff/portfolio/proposals/{project.pk}/"
+    # South Holland's portfolio: the partnership officer changes the approved case's benefits.
+    sign_in(page, "partnership@example.org", f"{base}cases/{case.pk}/")
+    heading(page, "Business justification case")
+    expect(page.locator("main")).to_contain_text("These are the figures approved in version 1")
+    option = case.options.get(kind="preferred")
+    page.goto(f"{base}cases/{case.pk}/options/{option.pk}/")
+    page.get_by_label("Cash flows by year").fill("0, 40000, 0, 0\n1, 0, 15000, 90000\n2, 0, 15000, 90000")
+    page.get_by_role("button", name="Save the option").click()
+    heading(page, "Business justification case")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("These are draft figures")
+    axe(page)
+    page.get_by_role("link", name="See what has changed since the latest version").click()
+    heading(page, "What changed in the business justification case")
+    expect(page.locator("table")).to_contain_text("benefit-cost ratio")
+    axe(page)
+    page.goto(base)
+    expect(page.locator("main")).to_contain_text("Approved figures")
+    expect(page.locator("main")).to_contain_text("changed since it was approved")
+    page.goto(f"{base}cases/{case.pk}/versions/1/")
+    heading(page, "Business justification case, version 1")
+    expect(page.locator("main")).to_contain_text("Approved version")
+    axe(page)
+
+
+def test_board_member_chooses_a_route_with_a_reason(page, axe, demo):
+    idea = Proposal.objects.get(title="Route planning for waste collection crews")
+    base = f"/east-lindsey/staff/portfolio/proposals/{idea.pk}/"
+    sign_in(page, "board@example.org", base)
+    heading(page, idea.title)
+    page.get_by_role("link", name=re.compile("^Choose the route")).click()
+    heading(page, "Choose the business case route")
+    axe(page)
+    page.get_by_label(re.compile("^Three stages")).check()
+    page.get_by_role("button", name="Save the route").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason for the route")
+    axe(page)
+    page.get_by_label("Reason for this route").fill("It changes how every crew works: the board wants three stages.")
+    page.get_by_role("button", name="Save the route").click()
+    heading(page, idea.title)
+    expect(page.locator("main")).to_contain_text("Chosen by Bea Board")
+    # The partnership officer sets the threshold itself.
+    page.context.clear_cookies()
+    sign_in(page, "partnership@example.org", f"{BASE}/strategy/route/")
+    heading(page, "Set the business case route threshold")
+    axe(page)
+    page.get_by_label(re.compile("^Largest estimated cost")).fill("1000000")
+    page.get_by_role("button", name="Save the threshold").click()
+    heading(page, "Objectives and weights")
+    expect(page.locator("main")).to_contain_text("under £1,000,000")
+
+
+def test_partner_council_member_sees_a_partner_led_proposal_and_asks(page, axe, demo):
+    project = Proposal.objects.get(title="Digital skills for front-line staff")  # led by South Holland
+    sign_in(page, "scrutiny@example.org", f"{BASE}/")
+    heading(page, "Project portfolio")
+    page.get_by_role("link", name=re.compile("Digital skills for front-line staff")).click()
+    heading(page, project.title)
+    axe(page)
+    page.get_by_label("Your question").fill("How many staff have finished the training?")
+    page.get_by_role("button", name="Send the question").click()
+    heading(page, project.title)
+    # Nobody is named as its owner, so the page says where the question waits instead of "sent".
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("waits on the council's list")
+    expect(page.locator("main")).to_contain_text("How many staff have finished the training?")
+    axe(page)
+
+
+def test_unanswered_questions_list(page, axe, demo):
+    sign_in(page, "staff@example.org", f"{BASE}/questions/")
+    heading(page, "Members' questions waiting for an answer")
+    axe(page)

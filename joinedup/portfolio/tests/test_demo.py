@@ -27,3 +27,17 @@ def test_demo_roadmap_is_realistic_and_seeding_is_idempotent():
     assert platform.depends_on.count() == 1
     assert Proposal.objects.filter(council=boston, stage__in=[Stage.DELIVERY, Stage.APPROVED]).exists()
     assert platform.challenges.exclude(answer="").exists()
+
+
+def test_demo_gates_are_decided_by_the_board_member_and_frozen():
+    from joinedup.portfolio.models import Challenge, GateDecision
+
+    seed_demo(password="demo-password-1234")
+    gates = GateDecision.objects.select_related("decided_by")
+    assert gates.exists()
+    assert {g.decided_by.email for g in gates} == {"board@example.org"}
+    assert all(g.version_id for g in gates)
+    # Every answer is signed by a person: no "Answer from None".
+    assert not Challenge.objects.exclude(answer="").filter(answered_by__isnull=True).exists()
+    revenues = Proposal.objects.get(title="Align revenues and benefits systems")
+    assert revenues.case_route == "three_stage" and revenues.route_reason

@@ -7,10 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from joinedup.accounts.models import Role
 from joinedup.accounts.tests.factories import UserFactory, grant
 from joinedup.core.models import AuditEntry
-from joinedup.portfolio import selectors, services
+from joinedup.portfolio import gates, selectors, services
 from joinedup.portfolio.appraisal import YearFlow
 from joinedup.portfolio.models import Proposal, Score, Stage, VettingAnswer, WeightSet
-from joinedup.portfolio.tests.factories import approve, make_objectives, make_proposal, preferred_flows
+from joinedup.portfolio.tests.factories import (
+    FULL_CASE,
+    approve,
+    good_value_flows,
+    make_approver,
+    make_objectives,
+    make_proposal,
+    vet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,35 +149,34 @@ def test_vetting_needs_evidence_and_saves_nothing_half_way(council, staff_user):
 
 
 def test_three_stage_cases_go_through_their_gates_in_order(council, staff_user):
-    proposal = make_proposal(council, actor=staff_user)
+    # £3m is over the default £2m threshold, so the route is three stages.
+    proposal = make_proposal(council, actor=staff_user, capital_cost=Decimal(3_000_000))
+    assert proposal.case_route == "three_stage"
+    vet(proposal, actor=staff_user)
+    board = make_approver(council)
     with pytest.raises(ValidationError, match="must pass its gate"):
         services.business_case_create(actor=staff_user, proposal=proposal, stage="OBC")
     with pytest.raises(ValidationError, match="route"):
         services.business_case_create(actor=staff_user, proposal=proposal, stage="BJC")
     day = datetime.date(2026, 2, 1)
     for stage in ("SOC", "OBC", "FBC"):
-        case = services.business_case_create(actor=staff_user, proposal=proposal, stage=stage)
+        case = services.business_case_create(actor=staff_user, proposal=proposal, stage=stage, **FULL_CASE)
         with pytest.raises(ValidationError, match="preferred option"):
-            services.gate_record(
-                actor=staff_user, case=case, outcome="go", decided_by="Board", decided_on=day, reasons="ok"
-            )
-        services.option_save(actor=staff_user, case=case, name="Do it", kind="preferred", flows=preferred_flows())
-        services.gate_record(
-            actor=staff_user, case=case, outcome="go", decided_by="ICT board", decided_on=day, reasons="Good value"
-        )
+            gates.gate_record(actor=board, case=case, outcome="go", decided_on=day, reasons="ok")
+        services.option_save(actor=staff_user, case=case, name="Do it", kind="preferred", flows=good_value_flows())
+        gates.gate_record(actor=board, case=case, outcome="go", decided_on=day, reasons="Good value")
         proposal.refresh_from_db()
     assert proposal.stage == Stage.APPROVED
-    assert case.gates.get().decided_by == "ICT board"
+    assert case.gates.get().decided_by == board
 
 
 def test_no_go_stops_the_proposal(council, staff_user):
-    proposal = make_proposal(council, actor=staff_user, case_route="bjc")
+    proposal = make_proposal(council, actor=staff_user)
     case = services.business_case_create(actor=staff_user, proposal=proposal, stage="BJC")
-    services.gate_record(
-        actor=staff_user,
+    gates.gate_record(
+        actor=make_approver(council),
         case=case,
         outcome="no_go",
-        decided_by="Board",
         decided_on=datetime.date(2026, 2, 1),
         reasons="Poor value",
     )

@@ -9,7 +9,15 @@ from joinedup.accounts.models import Role
 from joinedup.accounts.tests.factories import UserFactory, grant
 from joinedup.portfolio import services
 from joinedup.portfolio.models import BusinessCase, Challenge, Option, Proposal, Stage, WeightSet
-from joinedup.portfolio.tests.factories import approve, make_objectives, make_proposal
+from joinedup.portfolio.tests.factories import (
+    FULL_CASE,
+    approve,
+    good_value_flows,
+    make_approver,
+    make_objectives,
+    make_proposal,
+    vet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +92,9 @@ def pages(p):
         f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/edit/",
         f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/options/new/",
         f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/options/{case.options.first().pk}/",
-        f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/gate/",
+        f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/versions/1/",
+        f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/compare/",
+        "staff/portfolio/questions/",
         f"staff/portfolio/proposals/{project.pk}/schedule/",
         f"staff/portfolio/proposals/{project.pk}/status/new/",
         f"staff/portfolio/proposals/{project.pk}/benefits/new/",
@@ -202,25 +212,28 @@ def test_staff_cannot_set_partnership_weights(client, council, staff_user):
 
 
 def test_gate_go_approves_and_puts_the_project_on_the_roadmap(client, council, staff_user):
-    client.force_login(staff_user)
-    proposal = make_proposal(council, actor=staff_user, case_route="bjc", title="Cyber security uplift")
-    case = services.business_case_create(actor=staff_user, proposal=proposal, stage="BJC")
+    proposal = make_proposal(council, actor=staff_user, title="Cyber security uplift")
+    vet(proposal, actor=staff_user)
+    case = services.business_case_create(actor=staff_user, proposal=proposal, stage="BJC", **FULL_CASE)
     url = f"/{council.slug}/staff/portfolio/proposals/{proposal.pk}/cases/{case.pk}/gate/"
-    response = client.post(url, {"outcome": "go", "decided_by": "Board", "decided_on": "2026-01-01", "reasons": "x"})
+    form = {"outcome": "go", "decided_on": "2026-01-01", "reasons": "x"}
+    # Staff who wrote the case cannot record the decision: only a portfolio board member can.
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, form).status_code == 403
+    board = make_approver(council)
+    client.force_login(board)
+    response = client.post(url, form)
     assert "Add the preferred option" in response.content.decode()
-    services.option_save(
-        actor=staff_user,
-        case=case,
-        name="Do it",
-        kind="preferred",
-        flows=[services.YearFlow(0, capital_cost=Decimal(5))],
-    )
-    response = client.post(url, {"outcome": "go", "decided_by": "Board", "decided_on": "2026-01-01", "reasons": "x"})
+    services.option_save(actor=staff_user, case=case, name="Do it", kind="preferred", flows=good_value_flows())
+    response = client.post(url, form)
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.stage == Stage.APPROVED
+    gate = BusinessCase.objects.get().gates.get()
+    assert gate.decided_by == board and gate.version.number == 1
+    client.force_login(staff_user)
     assert "Cyber security uplift" in client.get(f"/{council.slug}/staff/portfolio/roadmap/").content.decode()
-    assert BusinessCase.objects.get().gates.count() == 1
 
 
 def test_exports(client, council, staff_user, partnership_officer, partnership, portfolio):
