@@ -1,11 +1,11 @@
 """Personal data in service requests: anonymising it after the retention period, and finding
-everything held about one resident for a subject access request."""
+everything held about one resident for a subject access request (each app's `personal_data.py`)."""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from joinedup.core import personal_data
 from joinedup.service_requests.models import (
     CLOSED_STATUSES,
     EventKind,
@@ -59,106 +59,9 @@ def requests_anonymise_expired(now) -> int:
 
 
 def resident_data(*, email: str = "", phone: str = "") -> dict:
-    """Everything held about one resident, found by email address and/or phone number, as plain data."""
-    from joinedup.accounts.models import User
-    from joinedup.notifications.models import Message
+    """Everything held about one resident, from every app, found by email address and/or phone
+    number, as plain data (see `joinedup.core.personal_data`)."""
     from joinedup.service_requests.validation import normalise_uk_mobile
 
-    email = email.strip().lower()
-    phones = set()
-    if phone.strip():
-        phones = {normalise_uk_mobile(phone)}
-    user = User.objects.filter(email=email).first() if email else None
-    match = Q(pk__in=[])
-    if email:
-        match |= Q(reporter_email=email)
-    if phones:
-        match |= Q(reporter_phone__in=phones)
-    if user:
-        match |= Q(reporter=user)
-    requests = ServiceRequest.objects.filter(match).select_related("council", "category").order_by("created_at")
-
-    def stamp(value):
-        return value.isoformat() if value else None
-
-    addresses = {email, *phones} - {""}
-    return {
-        "generated_at": timezone.now().isoformat(),
-        "searched_for": {"email": email or None, "phone": sorted(phones) or None},
-        "account": None
-        if user is None
-        else {
-            "email": user.email,
-            "full_name": user.full_name,
-            "phone": user.phone,
-            "date_joined": stamp(user.date_joined),
-            "last_login": stamp(user.last_login),
-            "roles": [str(role) for role in user.role_assignments.all()],
-        },
-        "requests_reported": [
-            {
-                "reference": r.reference,
-                "council": r.council.name,
-                "category": r.category.name,
-                "created_at": stamp(r.created_at),
-                "status": r.get_status_display(),
-                "closed_at": stamp(r.closed_at),
-                "description": r.description,
-                "answers": r.answers,
-                "location_text": r.location_text,
-                "postcode": r.postcode,
-                "latitude": r.latitude,
-                "longitude": r.longitude,
-                "reporter_name": r.reporter_name,
-                "reporter_email": r.reporter_email,
-                "reporter_phone": r.reporter_phone,
-                "contact_preference": r.contact_preference,
-                "channel": r.channel,
-                "your_updates": [
-                    {"at": stamp(e.created_at), "kind": e.get_kind_display(), "text": e.internal_note}
-                    for e in r.events.filter(kind__in=[EventKind.RESIDENT_UPDATE, EventKind.DISPUTED])
-                ],
-                "feedback": (
-                    {"rating": r.feedback.get_rating_display(), "comment": r.feedback.comment}
-                    if hasattr(r, "feedback")
-                    else None
-                ),
-            }
-            for r in requests
-        ],
-        "requests_followed": [
-            {
-                "reference": s.request.reference,
-                "council": s.request.council.name,
-                "since": stamp(s.created_at),
-                "email": s.email,
-                "phone": s.phone,
-                "contact_preference": s.contact_preference,
-            }
-            for s in _subscriptions(email, phones, user)
-        ],
-        "messages_sent_to_you": [
-            {
-                "at": stamp(m.created_at),
-                "channel": m.channel,
-                "to": m.recipient,
-                "subject": m.subject,
-                "body": m.body,
-                "status": m.get_status_display(),
-            }
-            for m in Message.objects.filter(recipient__in=addresses).order_by("created_at")
-        ],
-    }
-
-
-def _subscriptions(email, phones, user):
-    from joinedup.service_requests.models import Subscription
-
-    match = Q(pk__in=[])
-    if email:
-        match |= Q(email=email)
-    if phones:
-        match |= Q(phone__in=phones)
-    if user:
-        match |= Q(user=user)
-    return Subscription.objects.filter(match, is_reporter=False).select_related("request", "request__council")
+    phones = {normalise_uk_mobile(phone)} if phone.strip() else set()
+    return personal_data.person_data(email=email, phones=phones)
