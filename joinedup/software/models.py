@@ -528,6 +528,7 @@ class ReclaimStatus(models.TextChoices):
     OPEN = "open", "Waiting for the owner"
     KEPT = "kept", "Kept"
     RECLAIMED = "reclaimed", "Reclaimed"
+    CLOSED = "closed", "Closed: no longer assigned"
 
 
 class ReclaimRequest(BaseModel):
@@ -551,6 +552,10 @@ class ReclaimRequest(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # For a reclaimed licence: the day an assignment file covering the product first no longer
+    # listed the person (the licence was removed in the source system). Until then, files that
+    # still list them do not assign it again; after it, one that lists them means it was reassigned.
+    licence_removed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "product__name", "person"]

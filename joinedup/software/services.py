@@ -37,6 +37,8 @@ from joinedup.software.models import (
     Product,
     ProductAlias,
     Publisher,
+    ReclaimRequest,
+    ReclaimStatus,
     SupplierCommitment,
     UsageEvidence,
     UsageMonthly,
@@ -521,6 +523,12 @@ def import_check(*, council, kind: str, data, options: dict | None = None):
     if kind == ImportKind.LICENCE_EXPORT:
         diff = assignment_diff(council, result)
         result.assignment_changes = diff.summary()
+        if diff.held:
+            result.warnings.append(
+                f"Reclaimed licences still assigned in this file: {len(diff.held)}. They are not counted again: "
+                "remove them in the Microsoft 365 admin centre. "
+                "Once a file no longer lists someone, a later file that does means the licence was reassigned."
+            )
         if diff.changes_nothing:
             result.warnings.append("Importing this file changes nothing: every assignment in it is recorded already.")
         elif earlier is not None:
@@ -614,6 +622,18 @@ def _write(council, kind, result, filename=""):
             for product_id, person in sorted(diff.added)
         ]
         Assignment.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        now = timezone.now()
+        for start in range(0, len(diff.removal_seen_ids), 1000):
+            ReclaimRequest.objects.filter(pk__in=diff.removal_seen_ids[start : start + 1000]).update(
+                licence_removed_on=timezone.localdate(), updated_at=now
+            )
+        for start in range(0, len(diff.closing_ids), 1000):
+            ReclaimRequest.objects.filter(pk__in=diff.closing_ids[start : start + 1000]).update(
+                status=ReclaimStatus.CLOSED,
+                reason=f"No longer assigned in the assignment file {filename}."[:500],
+                decided_at=now,
+                updated_at=now,
+            )
         # Assignments entered by hand that the file confirms now come from the file.
         for start in range(0, len(diff.changed_ids), 1000):
             Assignment.objects.filter(pk__in=diff.changed_ids[start : start + 1000]).update(
@@ -633,16 +653,21 @@ class AssignmentDiff:
     removed_ids: list  # assignments from an earlier file, of a covered product, not in this file
     changed_ids: list  # assignments entered by hand that the file confirms (they become the file's)
     per_product: dict  # product name -> {"before", "after", "added", "removed", "changed"}
+    held: set = frozenset()  # {(product id, person)} reclaimed, still in the file, not assigned again
+    removal_seen_ids: list = ()  # reclaimed requests whose licence the file shows removed
+    closing_ids: list = ()  # open reclaim requests for people the file leaves with no assignment
 
     @property
     def changes_nothing(self) -> bool:
-        return not (self.added or self.removed_ids or self.changed_ids)
+        return not (self.added or self.removed_ids or self.changed_ids or self.removal_seen_ids or self.closing_ids)
 
     def summary(self) -> dict:
         return {
             "added": len(self.added),
             "removed": len(self.removed_ids),
             "changed": len(self.changed_ids),
+            "held": len(self.held),
+            "closing": len(self.closing_ids),
             "products": self.per_product,
         }
 
@@ -652,7 +677,12 @@ def assignment_diff(council, result) -> AssignmentDiff:
 
     The file replaces only the assignments of the products it covers (names at least once): a file
     for one product leaves every other product alone. Assignments entered by hand are never
-    removed; those the file also lists are marked as coming from the file."""
+    removed; those the file also lists are marked as coming from the file.
+
+    A licence reclaimed here is not assigned again while files still list the person (the licence
+    has not been removed in Microsoft 365 yet); once a file no longer lists them, one that lists
+    them again means it was reassigned, and it counts. Open reclaim requests for people the file
+    leaves with no assignment close themselves."""
     covered = {product_id for product_id, _ in result.assignments}
     existing = {}
     if covered:
@@ -660,7 +690,18 @@ def assignment_diff(council, result) -> AssignmentDiff:
             council=council, product_id__in=covered
         ).values_list("pk", "product_id", "person", "source"):
             existing[(product_id, person)] = (pk, source)
-    added = result.assignments - set(existing)
+    reclaimed = {}
+    for pk, product_id, person, removed_on in (
+        ReclaimRequest.objects.filter(council=council, product_id__in=covered, status=ReclaimStatus.RECLAIMED)
+        .order_by("decided_at", "pk")
+        .values_list("pk", "product_id", "person", "licence_removed_on")
+    ):
+        reclaimed[(product_id, person)] = (pk, removed_on)  # the latest decision per person
+    held = {key for key in result.assignments - set(existing) if key in reclaimed and reclaimed[key][1] is None}
+    removal_seen = sorted(
+        pk for key, (pk, removed_on) in reclaimed.items() if removed_on is None and key not in result.assignments
+    )
+    added = result.assignments - set(existing) - held
     removed = [
         (key, pk)
         for key, (pk, source) in existing.items()
@@ -686,12 +727,23 @@ def assignment_diff(council, result) -> AssignmentDiff:
         }
         for product_id in covered
     }
+    final = (set(existing) - {key for key, _ in removed}) | added
+    closing = sorted(
+        pk
+        for pk, product_id, person in ReclaimRequest.objects.filter(
+            council=council, product_id__in=covered, status=ReclaimStatus.OPEN
+        ).values_list("pk", "product_id", "person")
+        if (product_id, person) not in final
+    )
     return AssignmentDiff(
         covered=covered,
         added=added,
         removed_ids=sorted(pk for _, pk in removed),
         changed_ids=sorted(pk for _, pk in changed),
         per_product=dict(sorted(per_product.items())),
+        held=held,
+        removal_seen_ids=removal_seen,
+        closing_ids=closing,
     )
 
 

@@ -603,10 +603,20 @@ def reclaim_start(request, council_slug):
         except ValidationError as error:
             add_to_form(form, error)
         else:
-            if created:
+            if created and created[0].owner is not None:
                 owner = created[0].owner
-                who = owner.get_full_name() or owner.email if owner else "the council's staff (no owner is recorded)"
-                messages.success(request, f"{len(created)} unused {product.name} licences have been sent to {who}.")
+                who = owner.get_full_name() or owner.email
+                messages.success(
+                    request, f"{len(created)} unused {product.name} licences have been sent to {who} by email."
+                )
+            elif created:
+                # Nobody was sent anything: say so, and how to fix it.
+                messages.warning(
+                    request,
+                    f"{len(created)} requests about unused {product.name} licences have been made, but no message has "
+                    f"been sent: no owner is recorded for {product.name}. Any of the council's staff can decide them "
+                    "below. To send them to an owner, give its application a service area with a lead officer.",
+                )
             else:
                 messages.info(request, f"No {product.name} licences are unused, or their owner has been asked already.")
             return redirect("software:workflows", council_slug=council.slug)

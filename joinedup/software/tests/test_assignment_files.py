@@ -61,6 +61,8 @@ def test_a_file_for_one_product_leaves_every_other_product_alone(council, produc
         "added": 2,
         "removed": 0,
         "changed": 0,
+        "held": 0,
+        "closing": 0,
         "products": {"Salesforce": {"before": 0, "after": 2, "added": 2, "removed": 0, "changed": 0}},
     }
     run(council, salesforce)
