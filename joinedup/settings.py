@@ -182,6 +182,8 @@ SIGN_IN_LOG_RETENTION_DAYS = env.int("SIGN_IN_LOG_RETENTION_DAYS", default=90)
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=30)
 # Residents' contact details are removed from requests this many months after they close.
 REQUEST_RETENTION_MONTHS = env.int("REQUEST_RETENTION_MONTHS", default=24)
+# Each person's monthly use of each software product is deleted after this many months.
+SOFTWARE_USAGE_RETENTION_MONTHS = env.int("SOFTWARE_USAGE_RETENTION_MONTHS", default=25)
 
 # SESSIONS AND SECURITY
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)

@@ -6,6 +6,9 @@ class CouncillorsConfig(AppConfig):
     verbose_name = "Councillors"
 
     def ready(self):
+        from joinedup.core.retention import register
         from joinedup.councillors import wording
+        from joinedup.councillors.retention import enquiries_anonymise_expired
 
         wording.register()
+        register("closed member enquiries anonymised", enquiries_anonymise_expired)

@@ -66,3 +66,112 @@ def test_export_needs_an_email_or_phone():
 
     with pytest.raises(CommandError, match="--email, --phone or both"):
         call_command("export_resident_data")
+
+
+def test_contact_details_in_the_words_of_an_old_request_are_removed(settings, council, category, staff_user):
+    """The description, location, answers, closure reason, messages and staff notes can quote the
+    resident: their name, email and phone (and, in notes, postcodes) go after the retention period."""
+    settings.REQUEST_RETENTION_MONTHS = 24
+    old = report(
+        council,
+        category,
+        reporter_name="Rosa Okafor",
+        reporter_phone="07700 900982",
+        contact_preference=ContactPreference.BOTH,
+        description="Rosa Okafor here: the sofa is back. Ring me on 07700 900982.",
+        location_text="Outside Mrs Okafor's gate",
+        answers={"size": "van"},
+    )
+    services.request_internal_note(
+        actor=staff_user,
+        request=old,
+        note="Rang Mrs Okafor on 07700900982, she lives at PE21 8QR; email rosa.o@example.org",
+    )
+    services.request_status_change(
+        actor=staff_user,
+        request=old,
+        to_status=Status.CLOSED,
+        public_message="Thank you Rosa, cleared. Questions to streets@boston.example.org",
+    )
+    # Answers to free-text questions can quote the resident too (the test category asks none).
+    ServiceRequest.objects.filter(pk=old.pk).update(
+        closed_at=timezone.now() - datetime.timedelta(days=800), answers={"size": "van", "notes": "Rosa saw them"}
+    )
+    untouched = report(council, category, description="Call me on 07700 900123", reporter_name="Ann Other")
+
+    call_command("prune_personal_data")
+
+    old.refresh_from_db()
+    words = " ".join(
+        [old.description, old.location_text, old.closure_reason, json.dumps(old.answers)]
+        + [e.public_message + " " + e.internal_note for e in old.events.all()]
+    )
+    for gone in ("Rosa", "Okafor", "07700", "PE21 8QR", "@example.org"):
+        assert gone not in words, gone
+    assert old.description == "[name removed] here: the sofa is back. Ring me on [phone number removed]."
+    assert old.answers["size"] == "van"
+    assert "the sofa is back" in old.description and "gate" in old.location_text
+    untouched.refresh_from_db()
+    assert untouched.description == "Call me on 07700 900123"
+
+
+def test_member_enquiries_are_anonymised_after_the_retention_period(settings, council, staff_user):
+    import datetime as dt
+
+    from joinedup.accounts.tests.factories import UserFactory
+    from joinedup.councillors.models import EnquiryMessage, EnquiryStatus, MemberEnquiry
+    from joinedup.councils.tests.factories import ServiceAreaFactory
+
+    settings.REQUEST_RETENTION_MONTHS = 24
+    councillor = UserFactory(email="cllr@example.org", full_name="Cllr Jones")
+    area = ServiceAreaFactory(council=council)
+    long_ago = timezone.now() - dt.timedelta(days=800)
+
+    def enquiry(number, **values):
+        made = MemberEnquiry.objects.create(
+            council=council,
+            number=number,
+            councillor=councillor,
+            service_area=area,
+            subject="Bins",
+            resident_name="Rosa Okafor",
+            resident_email="rosa@example.org",
+            resident_phone="07700900982",
+            resident_address="1 Market Place, Boston PE21 8QR",
+            due_by=dt.date(2024, 1, 10),
+            **values,
+        )
+        EnquiryMessage.objects.create(
+            enquiry=made, author=councillor, from_council=False, body="Mrs Okafor (07700 900982, PE21 8QR) again"
+        )
+        Message.objects.create(
+            council=council,
+            event="enquiry.created",
+            channel="email",
+            recipient="officer@example.org",
+            body="Rosa Okafor",
+            object_type="councillors.memberenquiry",
+            object_id=str(made.pk),
+            dedupe_key=f"enquiry-{number}",
+        )
+        return made
+
+    closed = enquiry(1, status=EnquiryStatus.CLOSED, closed_at=long_ago)
+    answered = enquiry(2, status=EnquiryStatus.ANSWERED, first_answered_at=long_ago)
+    MemberEnquiry.objects.filter(pk=answered.pk).update(updated_at=long_ago)
+    still_open = enquiry(3, status=EnquiryStatus.OPEN)
+    recent = enquiry(4, status=EnquiryStatus.CLOSED, closed_at=timezone.now() - dt.timedelta(days=30))
+
+    call_command("prune_personal_data")
+
+    for gone in (closed, answered):
+        gone.refresh_from_db()
+        assert (gone.resident_name, gone.resident_email, gone.resident_phone, gone.resident_address) == ("", "", "", "")
+        body = gone.messages.get().body
+        assert body == "Mrs [name removed] ([phone number removed], [postcode removed]) again"
+        assert not Message.objects.filter(object_id=str(gone.pk), object_type="councillors.memberenquiry").exists()
+    for kept in (still_open, recent):
+        kept.refresh_from_db()
+        assert kept.resident_address == "1 Market Place, Boston PE21 8QR"
+        assert "Okafor" in kept.messages.get().body
+        assert Message.objects.filter(object_id=str(kept.pk), object_type="councillors.memberenquiry").exists()
