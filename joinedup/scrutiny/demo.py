@@ -128,6 +128,9 @@ def seed_scrutiny(password=None) -> None:
         _boston(boston, officer, member)
     if not Committee.objects.filter(partnership=partnership).exists():
         _joint(partnership, boston, officer, member)
+    from joinedup.scrutiny.tasks import reminders_schedule
+
+    reminders_schedule()
 
 
 def _boston(boston, officer, member):

@@ -3,7 +3,7 @@ from django import forms
 from joinedup.scrutiny.models import CommitteeKind, Rag, Response, Role, TopicSource, TopicStatus
 from joinedup.scrutiny.selectors import FIGURE_MEASURES
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input--width-10"})
 TIME = forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-5"})
 
 

@@ -758,7 +758,7 @@ def overdue_responses_notify(*, today: datetime.date | None = None) -> int:
 
     today = today or timezone.localdate()
     overdue = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .filter(received_on__isnull=False, response="", response_due_on__lt=today, overdue_notified_on__isnull=True)
         .select_related("report__committee__council", "report__committee__partnership")
     )
