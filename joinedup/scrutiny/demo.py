@@ -18,6 +18,7 @@ from joinedup.accounts import services as account_services
 from joinedup.accounts.models import Role, RoleAssignment, User
 from joinedup.councils.models import Council, Partnership, ServiceArea
 from joinedup.scrutiny import services
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.models import Committee, CommitteeKind, TopicSource
 
 SOURCE = "seed_scrutiny"
@@ -236,7 +237,7 @@ def _boston(boston, officer, member):
             actor=None, committee=osc, title=title, description=description, source=source, audit_source=SOURCE
         )
         services.topic_score(actor=None, topic=topic, scores=scores)
-    report = services.report_create(
+    report = tracker.report_create(
         actor=None,
         committee=osc,
         title="Closing the loop with residents",
@@ -247,7 +248,7 @@ def _boston(boston, officer, member):
         published_on=D(2026, 9, 22),
         source=SOURCE,
     )
-    services.recommendation_add(
+    tracker.recommendation_add(
         actor=None,
         report=report,
         text="Tell every resident who reports a problem about each change of status and about its closure, "
@@ -257,7 +258,7 @@ def _boston(boston, officer, member):
         figures=["Reporters told of each change", "Repeat contacts and chasers"],
         source=SOURCE,
     )
-    services.recommendation_add(
+    tracker.recommendation_add(
         actor=None,
         report=report,
         text="Report the share of residents told of the closure of their report to this committee every quarter.",
@@ -325,7 +326,7 @@ def _joint(partnership, boston, officer, member):
     services.agenda_item_add(
         actor=None, meeting=second, title="Agreeing the task group's recommendations", source=SOURCE
     )
-    report = services.report_create(
+    report = tracker.report_create(
         actor=None,
         committee=panel,
         title="Joint Scrutiny of the draft Digital Strategy and ICT Roadmap",
@@ -338,10 +339,8 @@ def _joint(partnership, boston, officer, member):
         source=SOURCE,
     )
     for text, response, said, action, owner, target, updates, signed_off in JOINT_RECOMMENDATIONS:
-        rec = services.recommendation_add(
-            actor=None, report=report, text=text, received_on=D(2023, 3, 1), source=SOURCE
-        )
-        services.recommendation_respond(
+        rec = tracker.recommendation_add(actor=None, report=report, text=text, received_on=D(2023, 3, 1), source=SOURCE)
+        tracker.recommendation_respond(
             actor=None,
             recommendation=rec,
             response=response,
@@ -353,11 +352,11 @@ def _joint(partnership, boston, officer, member):
             source=SOURCE,
         )
         for rag, day, progress in updates:
-            services.update_add(
+            tracker.update_add(
                 actor=None, recommendation=rec, reported_on=day, progress=progress, rag=rag, source=SOURCE
             )
         if signed_off:
-            services.recommendation_sign_off(actor=None, recommendation=rec, signed_off_on=signed_off, source=SOURCE)
+            tracker.recommendation_sign_off(actor=None, recommendation=rec, signed_off_on=signed_off, source=SOURCE)
     services.recurring_topic_create(
         actor=None,
         committee=panel,

@@ -13,11 +13,11 @@ RUN_AT = datetime.time(6, 30)
 def send_scrutiny_reminders() -> dict:
     """Tell scrutiny officers of overdue executive responses and recurring topics due in 8 weeks,
     then wait for tomorrow morning to run again."""
-    from joinedup.scrutiny import services
+    from joinedup.scrutiny import services_tracker as tracker
 
     done = {
-        "overdue": services.overdue_responses_notify(),
-        "recurring": services.recurring_reminders_send(),
+        "overdue": tracker.overdue_responses_notify(),
+        "recurring": tracker.recurring_reminders_send(),
     }
     reminders_schedule()
     return done

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from joinedup.scrutiny import forms, report, rules, selectors, services
+from joinedup.scrutiny import forms, report, rules, selectors
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.scope import workspace_scope
 from joinedup.scrutiny.views import _context, _save, committee_from
 
@@ -35,7 +36,7 @@ def data_report(request, pk, council_slug=None, partnership_slug=None):
             raise PermissionDenied("Only the committee's members and its scrutiny officer can save a version.")
         saved = _save(
             form,
-            lambda: services.data_report_save(actor=request.user, committee=committee, as_of=as_of, meeting=meeting),
+            lambda: tracker.data_report_save(actor=request.user, committee=committee, as_of=as_of, meeting=meeting),
         )
         if saved:
             messages.success(request, f"Version {saved.version} has been saved with its PDF.")

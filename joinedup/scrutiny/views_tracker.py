@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from joinedup.core import exports
-from joinedup.scrutiny import forms, rules, selectors, services
+from joinedup.scrutiny import forms, rules, selectors
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.scope import scope_for, workspace_scope
 from joinedup.scrutiny.views import _context, _editable, _save, form_page
 
@@ -23,7 +24,7 @@ def report_new(request, pk, council_slug=None, partnership_slug=None):
     form = forms.ReportForm(request.POST or None, meetings=committee.meetings.all())
     if request.method == "POST" and form.is_valid():
         report = _save(
-            form, lambda: services.report_create(actor=request.user, committee=committee, **form.cleaned_data)
+            form, lambda: tracker.report_create(actor=request.user, committee=committee, **form.cleaned_data)
         )
         if report:
             messages.success(request, f"The report has been saved as {report.reference}. Now add its recommendations.")
@@ -55,7 +56,7 @@ def report_detail(request, pk, council_slug=None, partnership_slug=None):
             raise PermissionDenied("Only the committee's members and its scrutiny officer can publish its reports.")
         if publish_form.is_valid() and _save(
             publish_form,
-            lambda: services.report_publish(actor=request.user, report=report, **publish_form.cleaned_data),
+            lambda: tracker.report_publish(actor=request.user, report=report, **publish_form.cleaned_data),
         ):
             messages.success(request, "The report is published: its recommendations and responses are public.")
             return redirect(scope.url("report", report.pk))
@@ -97,7 +98,7 @@ def recommendation_new(request, pk, council_slug=None, partnership_slug=None):
         raise PermissionDenied("Only the committee's members and its scrutiny officer can add recommendations.")
     form = _recommendation_form(request, scope, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        rec = _save(form, lambda: services.recommendation_add(actor=request.user, report=report, **form.cleaned_data))
+        rec = _save(form, lambda: tracker.recommendation_add(actor=request.user, report=report, **form.cleaned_data))
         if rec:
             due = f" The executive's response is due by {rec.response_due_on:%-d %B %Y}." if rec.response_due_on else ""
             messages.success(request, f"Recommendation {rec.reference} has been added.{due}")
@@ -158,7 +159,8 @@ def recommendation_edit(request, pk, council_slug=None, partnership_slug=None):
         request.method == "POST"
         and form.is_valid()
         and _save(
-            form, lambda: services.recommendation_update(actor=request.user, recommendation=rec, **form.cleaned_data)
+            form,
+            lambda: tracker.recommendation_update(actor=request.user, recommendation=rec, **form.cleaned_data),
         )
     ):
         messages.success(request, "The recommendation has been saved.")
@@ -194,7 +196,8 @@ def recommendation_respond(request, pk, council_slug=None, partnership_slug=None
         request.method == "POST"
         and form.is_valid()
         and _save(
-            form, lambda: services.recommendation_respond(actor=request.user, recommendation=rec, **form.cleaned_data)
+            form,
+            lambda: tracker.recommendation_respond(actor=request.user, recommendation=rec, **form.cleaned_data),
         )
     ):
         messages.success(request, "The executive's response has been recorded.")
@@ -227,7 +230,7 @@ def update_new(request, pk, council_slug=None, partnership_slug=None):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(form, lambda: services.update_add(actor=request.user, recommendation=rec, **form.cleaned_data))
+        and _save(form, lambda: tracker.update_add(actor=request.user, recommendation=rec, **form.cleaned_data))
     ):
         messages.success(request, "The progress update has been recorded.")
         return redirect(scope.url("recommendation", rec.pk))
@@ -252,7 +255,8 @@ def sign_off(request, pk, council_slug=None, partnership_slug=None):
         raise PermissionDenied("Only the committee's members and its scrutiny officer can sign it off.")
     form = forms.SignOffForm(request.POST)
     if form.is_valid() and _save(
-        form, lambda: services.recommendation_sign_off(actor=request.user, recommendation=rec, **form.cleaned_data)
+        form,
+        lambda: tracker.recommendation_sign_off(actor=request.user, recommendation=rec, **form.cleaned_data),
     ):
         messages.success(request, "The recommendation is signed off as complete.")
     else:
@@ -263,7 +267,7 @@ def sign_off(request, pk, council_slug=None, partnership_slug=None):
 
 
 @login_required
-def tracker(request, council_slug=None, partnership_slug=None, fmt=None):
+def tracker_page(request, council_slug=None, partnership_slug=None, fmt=None):
     scope = workspace_scope(request, council_slug, partnership_slug)
     rows = selectors.recommendations(user=request.user, owner=scope.owner)
     status_filter = request.GET.get("status", "")

@@ -5,6 +5,7 @@ import pytest
 from joinedup.accounts.models import Role
 from joinedup.accounts.tests.factories import UserFactory, grant
 from joinedup.scrutiny import services
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.models import CommitteeKind
 
 D = datetime.date
@@ -48,6 +49,6 @@ def other_member(council):
 
 @pytest.fixture
 def report(committee, scrutiny_member):
-    return services.report_create(
+    return tracker.report_create(
         actor=scrutiny_member, committee=committee, title="Closing the loop", agreed_on=D(2026, 9, 15)
     )

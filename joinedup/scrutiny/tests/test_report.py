@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from joinedup.portfolio.models import Proposal, StatusReport
 from joinedup.portfolio.tests.factories import make_proposal
 from joinedup.scrutiny import report as report_module
-from joinedup.scrutiny import services
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.models import DataReport
 
 D = datetime.date
@@ -54,8 +54,8 @@ def figures_on(html: str) -> set[str]:
 
 
 def test_report_uses_the_status_as_it_stood_on_the_date(committee, project, report, scrutiny_member, officer):
-    rec = services.recommendation_add(actor=scrutiny_member, report=report, text="Do it.", received_on=D(2026, 9, 30))
-    services.recommendation_respond(
+    rec = tracker.recommendation_add(actor=scrutiny_member, report=report, text="Do it.", received_on=D(2026, 9, 30))
+    tracker.recommendation_respond(
         actor=officer, recommendation=rec, response="not_accepted", response_text="No.", responded_on=D(2026, 11, 15)
     )
     august = report_module.build(committee, D(2026, 8, 1))
@@ -73,9 +73,7 @@ def test_report_uses_the_status_as_it_stood_on_the_date(committee, project, repo
 def test_saved_version_keeps_a_tagged_pdf_with_the_figures_on_the_page(
     client, council, committee, project, report, scrutiny_member
 ):
-    services.recommendation_add(
-        actor=scrutiny_member, report=report, text="Tell residents.", received_on=D(2026, 9, 30)
-    )
+    tracker.recommendation_add(actor=scrutiny_member, report=report, text="Tell residents.", received_on=D(2026, 9, 30))
     client.force_login(scrutiny_member)
     url = reverse("scrutiny:data-report", args=[council.slug, committee.pk])
     live = client.get(url, {"as_of": "2026-10-15"}).content.decode()

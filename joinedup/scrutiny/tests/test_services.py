@@ -9,6 +9,7 @@ from joinedup.accounts.tests.factories import UserFactory, grant
 from joinedup.core.models import AuditEntry
 from joinedup.notifications.models import Message
 from joinedup.scrutiny import rules, services
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.models import CommitteeKind, EvidenceDocument, RecurringTopic, Topic, TopicStatus
 
 D = datetime.date
@@ -163,17 +164,17 @@ def test_evidence_with_a_bad_file_saves_nothing(settings, committee, scrutiny_me
 
 
 def test_recommendation_due_date_follows_9fe(report, scrutiny_member):
-    rec = services.recommendation_add(
+    rec = tracker.recommendation_add(
         actor=scrutiny_member, report=report, text="Tell residents.", received_on=D(2026, 12, 30)
     )
     assert rec.response_due_on == D(2027, 2, 28)
-    services.recommendation_update(
+    tracker.recommendation_update(
         actor=scrutiny_member, recommendation=rec, text="Tell residents.", area="", received_on=D(2027, 1, 31)
     )
     rec.refresh_from_db()
     assert rec.response_due_on == D(2027, 3, 31)
     with pytest.raises(ValidationError):
-        services.recommendation_add(actor=scrutiny_member, report=report, text="Early", received_on=D(2026, 1, 1))
+        tracker.recommendation_add(actor=scrutiny_member, report=report, text="Early", received_on=D(2026, 1, 1))
 
 
 def test_links_must_be_the_councils_own(report, scrutiny_member, outside_council):
@@ -181,15 +182,15 @@ def test_links_must_be_the_councils_own(report, scrutiny_member, outside_council
 
     foreign = make_proposal(outside_council)
     with pytest.raises(ValidationError):
-        services.recommendation_add(actor=scrutiny_member, report=report, text="X", proposals=[foreign])
+        tracker.recommendation_add(actor=scrutiny_member, report=report, text="X", proposals=[foreign])
     with pytest.raises(ValidationError):
-        services.recommendation_add(actor=scrutiny_member, report=report, text="X", figures=["Made up"])
+        tracker.recommendation_add(actor=scrutiny_member, report=report, text="X", figures=["Made up"])
 
 
 def test_response_needs_action_owner_and_target_unless_not_accepted(report, scrutiny_member, officer):
-    rec = services.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 10, 1))
+    rec = tracker.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 10, 1))
     with pytest.raises(PermissionDenied):  # members do not record the executive's response
-        services.recommendation_respond(
+        tracker.recommendation_respond(
             actor=scrutiny_member,
             recommendation=rec,
             response="not_accepted",
@@ -197,11 +198,11 @@ def test_response_needs_action_owner_and_target_unless_not_accepted(report, scru
             responded_on=D(2026, 11, 1),
         )
     with pytest.raises(ValidationError) as error:
-        services.recommendation_respond(
+        tracker.recommendation_respond(
             actor=officer, recommendation=rec, response="accepted", response_text="Yes.", responded_on=D(2026, 11, 1)
         )
     assert set(error.value.message_dict) == {"action", "action_owner", "target_date"}
-    services.recommendation_respond(
+    tracker.recommendation_respond(
         actor=officer,
         recommendation=rec,
         response="not_accepted",
@@ -209,14 +210,14 @@ def test_response_needs_action_owner_and_target_unless_not_accepted(report, scru
         responded_on=D(2026, 11, 1),
     )
     with pytest.raises(ValidationError):  # progress only on accepted recommendations
-        services.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 12, 1), progress="x", rag="green")
+        tracker.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 12, 1), progress="x", rag="green")
 
 
 def test_progress_and_sign_off(report, scrutiny_member, officer):
-    rec = services.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 10, 1))
+    rec = tracker.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 10, 1))
     with pytest.raises(ValidationError):
-        services.recommendation_sign_off(actor=scrutiny_member, recommendation=rec, signed_off_on=D(2026, 12, 1))
-    services.recommendation_respond(
+        tracker.recommendation_sign_off(actor=scrutiny_member, recommendation=rec, signed_off_on=D(2026, 12, 1))
+    tracker.recommendation_respond(
         actor=officer,
         recommendation=rec,
         response="partly",
@@ -226,20 +227,20 @@ def test_progress_and_sign_off(report, scrutiny_member, officer):
         action_owner="Head of Service",
         target_date=D(2027, 3, 31),
     )
-    services.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 11, 20), progress="Begun", rag="amber")
-    services.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 12, 1), progress="Done", rag="green")
+    tracker.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 11, 20), progress="Begun", rag="amber")
+    tracker.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 12, 1), progress="Done", rag="green")
     rec.refresh_from_db()
     assert rec.rag == "green"
-    services.recommendation_sign_off(actor=scrutiny_member, recommendation=rec, signed_off_on=D(2026, 12, 2))
+    tracker.recommendation_sign_off(actor=scrutiny_member, recommendation=rec, signed_off_on=D(2026, 12, 2))
     with pytest.raises(ValidationError):
-        services.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 12, 3), progress="x", rag="red")
+        tracker.update_add(actor=officer, recommendation=rec, reported_on=D(2026, 12, 3), progress="x", rag="red")
 
 
 def test_overdue_response_tells_the_scrutiny_officer_once(report, scrutiny_member, officer):
-    rec = services.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 9, 30))
-    assert services.overdue_responses_notify(today=D(2026, 11, 30)) == 0  # due today: not overdue yet
-    assert services.overdue_responses_notify(today=D(2026, 12, 1)) == 1
-    assert services.overdue_responses_notify(today=D(2026, 12, 2)) == 0
+    rec = tracker.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 9, 30))
+    assert tracker.overdue_responses_notify(today=D(2026, 11, 30)) == 0  # due today: not overdue yet
+    assert tracker.overdue_responses_notify(today=D(2026, 12, 1)) == 1
+    assert tracker.overdue_responses_notify(today=D(2026, 12, 2)) == 0
     message = Message.objects.get(event="scrutiny.response_overdue")
     assert message.recipient == officer.email
     assert "30 November 2026" in message.body and rec.reference in message.subject
@@ -247,11 +248,11 @@ def test_overdue_response_tells_the_scrutiny_officer_once(report, scrutiny_membe
 
 
 def test_answered_recommendations_are_not_chased(report, scrutiny_member, officer):
-    rec = services.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 9, 30))
-    services.recommendation_respond(
+    rec = tracker.recommendation_add(actor=scrutiny_member, report=report, text="X", received_on=D(2026, 9, 30))
+    tracker.recommendation_respond(
         actor=officer, recommendation=rec, response="not_accepted", response_text="No.", responded_on=D(2026, 11, 1)
     )
-    assert services.overdue_responses_notify(today=D(2027, 1, 1)) == 0
+    assert tracker.overdue_responses_notify(today=D(2027, 1, 1)) == 0
 
 
 def test_recurring_topic_alternates_and_reminds_eight_weeks_before(partnership, council, officer):
@@ -269,13 +270,13 @@ def test_recurring_topic_alternates_and_reminds_eight_weeks_before(partnership, 
     assert recurring.next_occurrence(D(2026, 1, 1)) == (1, D(2026, 3, 1), False)
     assert recurring.next_occurrence(D(2026, 3, 2)) == (2, D(2027, 3, 1), True)
     # 8 weeks before 1 March 2027 is 4 January 2027.
-    assert services.recurring_reminders_send(today=D(2027, 1, 3)) == 0
-    assert services.recurring_reminders_send(today=D(2027, 1, 4)) == 1
-    assert services.recurring_reminders_send(today=D(2027, 1, 5)) == 0
+    assert tracker.recurring_reminders_send(today=D(2027, 1, 3)) == 0
+    assert tracker.recurring_reminders_send(today=D(2027, 1, 4)) == 1
+    assert tracker.recurring_reminders_send(today=D(2027, 1, 5)) == 0
     topic = Topic.objects.get(recurring=recurring)
     assert (topic.title, topic.due_on, topic.status) == ("Digital strategy", D(2027, 3, 1), "accepted")
     message = Message.objects.get(event="scrutiny.topic_reminder")
     assert message.recipient == officer.email and "1 March 2027" in message.body
     # In the year between, the assurance item.
-    services.recurring_reminders_send(today=D(2028, 1, 5))
+    tracker.recurring_reminders_send(today=D(2028, 1, 5))
     assert Topic.objects.get(recurring=recurring, due_on=D(2028, 3, 1)).title == "Assurance item"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from joinedup.accounts.models import Role
 from joinedup.accounts.tests.factories import UserFactory, grant
 from joinedup.scrutiny import services
+from joinedup.scrutiny import services_tracker as tracker
 from joinedup.scrutiny.models import Topic
 
 D = datetime.date
@@ -27,7 +28,7 @@ def world(council, committee, report, scrutiny_member, officer):
         documents=[SimpleUploadedFile("licences.csv", b"product,count\nA,1\n", content_type="text/csv")],
     )
     topic = services.topic_suggest(actor=scrutiny_member, committee=committee, title="Missed bins", description="x")
-    rec = services.recommendation_add(
+    rec = tracker.recommendation_add(
         actor=scrutiny_member, report=report, text="Tell residents about each change.", received_on=D(2026, 9, 30)
     )
     return {
@@ -192,7 +193,7 @@ def test_tracker_downloads(client, council, world, scrutiny_member):
 def test_public_page_shows_only_published_reports_and_no_names(client, council, world, scrutiny_member, officer):
     url = reverse("scrutiny:public", args=[council.slug])
     assert "Tell residents" not in client.get(url).content.decode()
-    services.report_publish(actor=officer, report=world["report"], published_on=D(2026, 9, 20))
+    tracker.report_publish(actor=officer, report=world["report"], published_on=D(2026, 9, 20))
     services.topic_suggest_public(
         council=council, title="Potholes", description="x", name="Ann Person", email="ann@x.org"
     )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from joinedup.scrutiny import services, tasks
+from joinedup.scrutiny import services_tracker as tracker
+from joinedup.scrutiny import tasks
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule_only, **options):
         if not schedule_only:
-            self.stdout.write(f"Overdue-response messages queued: {services.overdue_responses_notify()}")
-            self.stdout.write(f"Recurring-topic reminders queued: {services.recurring_reminders_send()}")
+            self.stdout.write(f"Overdue-response messages queued: {tracker.overdue_responses_notify()}")
+            self.stdout.write(f"Recurring-topic reminders queued: {tracker.recurring_reminders_send()}")
         scheduled = tasks.reminders_schedule()
         self.stdout.write("Daily task scheduled." if scheduled else "The daily task was already scheduled.")
