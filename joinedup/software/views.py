@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -577,6 +578,7 @@ def import_preview(request, council_slug, pk):
 def workflow_list(request, council_slug):
     council = staff_council_from_path(request, council_slug)
     mine = request.GET.get("mine") == "on"
+    items = workflows.workflow_items(council=council, user=request.user if mine else None, page=request.GET.get("page"))
     return render(
         request,
         "software/workflows.html",
@@ -584,7 +586,8 @@ def workflow_list(request, council_slug):
             "council": council,
             "section": "workflows",
             "mine": mine,
-            **workflows.workflow_items(council=council, user=request.user if mine else None),
+            "pagination": _pagination(items["reclaims"], request.GET),
+            **items,
             "reclaim_form": ReclaimStartForm(products=selectors.product_dictionary(council=council)),
             "campaign_form": CampaignForm(initial={"year": timezone.localdate().year}),
         },
@@ -594,8 +597,9 @@ def workflow_list(request, council_slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reclaim_start(request, council_slug):
+    """Choose a product, see who would be asked about (a page at a time), then ask the owner."""
     council = staff_council_from_path(request, council_slug)
-    form = ReclaimStartForm(request.POST or None, products=selectors.product_dictionary(council=council))
+    form = ReclaimStartForm(request.POST or request.GET or None, products=selectors.product_dictionary(council=council))
     if request.method == "POST" and form.is_valid():
         product = form.cleaned_data["product"]
         try:
@@ -620,14 +624,44 @@ def reclaim_start(request, council_slug):
             else:
                 messages.info(request, f"No {product.name} licences are unused, or their owner has been asked already.")
             return redirect("software:workflows", council_slug=council.slug)
-    return _form_page(
-        request,
-        council,
-        form,
-        title="Ask the owner about unused licences",
-        button="Send to the owner",
-        back="software:workflows",
-    )
+    context = {"council": council, "form": form, "section": "workflows"}
+    if request.method == "GET" and form.is_bound and form.is_valid():
+        product = form.cleaned_data["product"]
+        candidates = workflows.reclaim_new_candidates(council=council, product=product)
+        page = Paginator(candidates, workflows.RECLAIM_PAGE_SIZE).get_page(request.GET.get("page"))
+        area, owner = workflows.reclaim_owner(council=council, product=product)
+        context.update(
+            product=product,
+            candidates=page,
+            pagination=_pagination(page, request.GET),
+            owner=owner,
+            area=area,
+        )
+    return render(request, "software/reclaim_start.html", context)
+
+
+def _pagination(page, query):
+    """Items for the GOV.UK pagination component: the first, the last and the pages next to this one."""
+    if page.paginator.num_pages <= 1:
+        return None
+
+    def link(number):
+        params = query.copy()
+        params["page"] = number
+        return f"?{params.urlencode()}"
+
+    items, last = [], 0
+    numbers = page.paginator.num_pages
+    for number in sorted({1, numbers, *range(max(1, page.number - 1), min(numbers, page.number + 1) + 1)}):
+        if last and number - last > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": link(number), "current": number == page.number})
+        last = number
+    return {
+        "items": items,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }
 
 
 @login_required

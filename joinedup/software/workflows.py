@@ -18,6 +18,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -114,6 +115,26 @@ def reclaim_candidates(*, council, product, today=None):
     return sorted((person, last_used.get(person)) for person in idle)
 
 
+def reclaim_new_candidates(*, council, product, today=None) -> list:
+    """The candidates (see `reclaim_candidates`) not already asked about in a request still open:
+    who asking the owner now would ask about."""
+    open_people = set(
+        ReclaimRequest.objects.filter(council=council, product=product, status=ReclaimStatus.OPEN).values_list(
+            "person", flat=True
+        )
+    )
+    return [
+        (p, last)
+        for p, last in reclaim_candidates(council=council, product=product, today=today)
+        if p not in open_people
+    ]
+
+
+def reclaim_owner(*, council, product):
+    """The service area that owns the product at the council, and its lead officer (either may be None)."""
+    return _owner_of(council, product)
+
+
 @transaction.atomic
 def reclaim_requests_create(*, actor, council, product: Product, today=None, source: str = "") -> list:
     """Ask the product's owner about each licence nobody is using. People already asked about (with
@@ -121,13 +142,7 @@ def reclaim_requests_create(*, actor, council, product: Product, today=None, sou
     require_register_access(actor, council)
     _check_in_dictionary(council, product)
     today = today or timezone.localdate()
-    open_people = set(
-        ReclaimRequest.objects.filter(council=council, product=product, status=ReclaimStatus.OPEN).values_list(
-            "person", flat=True
-        )
-    )
-    candidates = [(p, last) for p, last in reclaim_candidates(council=council, product=product, today=today)]
-    candidates = [(p, last) for p, last in candidates if p not in open_people]
+    candidates = reclaim_new_candidates(council=council, product=product, today=today)
     if not candidates:
         return []
     area, owner = _owner_of(council, product)
@@ -323,9 +338,13 @@ def attestation_answer(
 # Reads
 
 
-def workflow_items(*, council, user=None, today=None) -> dict:
-    """Open reclaim requests and unanswered attestations at the council (only `user`'s, if given),
-    with the overdue ones, and the latest decisions."""
+RECLAIM_PAGE_SIZE = 50
+
+
+def workflow_items(*, council, user=None, today=None, page=None) -> dict:
+    """Open reclaim requests (one page of RECLAIM_PAGE_SIZE, soonest due first) and unanswered
+    attestations at the council (only `user`'s, if given), the numbers overdue, and the latest
+    decisions. A fixed number of queries, however many requests are open."""
     today = today or timezone.localdate()
     reclaims = ReclaimRequest.objects.filter(council=council).select_related(
         "product", "owner", "service_area", "decided_by"
@@ -336,15 +355,18 @@ def workflow_items(*, council, user=None, today=None) -> dict:
     if user is not None:
         reclaims = reclaims.filter(owner=user)
         attestations = attestations.filter(owner=user)
-    open_reclaims = list(reclaims.filter(status=ReclaimStatus.OPEN).order_by("due_date", "product__name", "person"))
+    waiting = reclaims.filter(status=ReclaimStatus.OPEN).order_by("due_date", "product__name", "person", "pk")
+    reclaim_page = Paginator(waiting, RECLAIM_PAGE_SIZE).get_page(page)
     pending = list(
         attestations.filter(status=AttestationStatus.PENDING).order_by("campaign__due_date", "application__name")
     )
     return {
-        "reclaims": open_reclaims,
+        "reclaims": reclaim_page,
+        "reclaims_waiting": reclaim_page.paginator.count,
+        "overdue_reclaims": waiting.filter(due_date__lt=today).count(),
         "attestations": pending,
-        "overdue_reclaims": [r for r in open_reclaims if r.due_date < today],
         "overdue_attestations": [a for a in pending if a.campaign.due_date < today],
+        "today": today,
         "decided": list(reclaims.exclude(status=ReclaimStatus.OPEN).order_by("-decided_at")[:20]),
         "answered": list(attestations.exclude(status=AttestationStatus.PENDING).order_by("-answered_at")[:20]),
         "campaigns": list(AttestationCampaign.objects.filter(council=council)),

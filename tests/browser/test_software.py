@@ -109,9 +109,13 @@ def test_reclaim_and_attestation_pages_are_accessible(page, axe, demo):
     expect(page.locator("h1")).to_have_text("Reclaim and attestation")
     axe(page)
     page.get_by_label("Which product?").select_option(label="Office 365 E3")
-    page.get_by_role("button", name="Ask the owner about unused licences").click()
-    expect(page.locator("h1")).to_have_text("Reclaim and attestation")
+    page.get_by_role("button", name="See who would be asked about").click()
+    expect(page.locator("h1")).to_have_text("Ask the owner about unused licences")
+    axe(page)  # the candidate list, before anything is sent
+    open_page(page, f"{BASE}/reclaim-and-attest/reclaim/new/?product=", "Ask the owner about unused licences")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)
+    open_page(page, f"{BASE}/reclaim-and-attest/", "Reclaim and attestation")
     page.get_by_role("button", name="Ask the owners").click()  # no date given
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)

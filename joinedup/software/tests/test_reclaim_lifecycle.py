@@ -103,3 +103,57 @@ def test_the_preview_says_what_happens_to_reclaims(client, council, staff_user, 
     page = client.get(response["Location"]).content.decode()
     assert "1 licence reclaimed here but still in the file is not assigned again." in page
     assert "2 open reclaim requests for people the file no longer assigns will close." in page
+
+
+def _many(council, product, people):
+    from joinedup.software.models import Assignment
+
+    Assignment.objects.bulk_create(
+        [Assignment(council=council, product=product, person=f"idle{n:05d}@borchester.gov.uk") for n in range(people)],
+        ignore_conflicts=True,
+    )
+
+
+def test_the_candidate_list_comes_before_anything_is_sent_a_page_at_a_time(client, council, staff_user, e3):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _many(council, e3, 120)
+    client.force_login(staff_user)
+    url = f"/{council.slug}/staff/software/reclaim-and-attest/reclaim/new/"
+    page = client.get(url, {"product": e3.pk}).content.decode()
+    assert "Office 365 E3: 120 licences not used" in page and "(page 1 of 3)" in page
+    assert "idle00000@borchester.gov.uk" in page and "idle00050@borchester.gov.uk" not in page
+    assert "No owner is recorded for Office 365 E3" in page and "Make the 120 requests" in page
+    assert not ReclaimRequest.objects.exists()  # looking sends nothing
+    page3 = client.get(url, {"product": e3.pk, "page": 3}).content.decode()
+    assert "idle00119@borchester.gov.uk" in page3 and "idle00000@" not in page3
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"product": e3.pk})
+    _many(council, e3, 3000)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url, {"product": e3.pk}).content.decode()
+    assert "Office 365 E3: 3000 licences not used" in page
+    assert len(large) == len(small)
+    client.post(url, {"product": e3.pk})
+    assert ReclaimRequest.objects.count() == 3000
+
+
+def test_the_reclaim_page_shows_a_page_of_requests_with_a_fixed_number_of_queries(client, council, staff_user, e3):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _many(council, e3, 60)
+    workflows.reclaim_requests_create(actor=None, council=council, product=e3)
+    client.force_login(staff_user)
+    url = f"/{council.slug}/staff/software/reclaim-and-attest/"
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url).content.decode()
+    assert "60 waiting for a decision, soonest due first (page 1 of 2)" in page
+    assert page.count("(decide)") == 50 and 'aria-label="Pages of licences waiting for a decision"' in page
+    _many(council, e3, 5000)
+    workflows.reclaim_requests_create(actor=None, council=council, product=e3)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url, {"page": 2}).content.decode()
+    assert "5000 waiting" in page and "(page 2 of 100)" in page and page.count("(decide)") == 50
+    assert len(large) == len(small)
