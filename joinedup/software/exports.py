@@ -75,12 +75,18 @@ def _commitments(council):
 
 
 def _licences(council):
+    """The licence position, with the evidence and the 'as at' date of each figure (a figure not
+    known is an empty cell, never 0)."""
     columns = [
         "Product",
         "Publisher",
         "Owned",
+        "Owned as at",
         "Assigned",
+        "Assigned rests on",
         "Used",
+        "Used rests on",
+        "Used with no assignment on record",
         "Activity threshold (days)",
         "Not assigned",
         "Assigned, not used",
@@ -88,19 +94,27 @@ def _licences(council):
         "Yearly cost (£)",
         "Yearly saving (£)",
     ]
+
+    def evidence(items, none):
+        return "; ".join(f"{e}{f' ({e.filename})' if e.filename else ''}" for e in items) or none
+
     rows = [
         [
             p.product.name,
             p.product.publisher.name,
             p.owned,
+            p.owned_as_at,
             p.assigned,
-            p.used,
+            evidence(p.assigned_evidence, "no assignment file"),
+            p.used if p.per_person else None,
+            evidence(p.used_evidence, "no usage imported"),
+            p.used_unassigned,
             p.activity_days,
             p.unassigned,
             p.reclaimable,
             p.over_deployed,
             p.yearly_cost,
-            p.yearly_saving,
+            p.yearly_saving if p.saving_known else None,
         ]
         for p in selectors.licence_position(council=council)
     ]

@@ -190,3 +190,20 @@ def test_the_licence_position_page_shows_evidence_and_dates(client, council, sta
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/{council.slug}/staff/software/licences/")
     assert len(queries) == first
+
+
+def test_the_licence_download_names_the_evidence_and_dates(client, council, staff_user, salesforce):
+    import csv
+    import io
+
+    newest = today() - datetime.timedelta(days=3)
+    licences(council, salesforce, 250, "100")
+    rows = [entra_row(at(newest), f"user{n}@borchester.gov.uk", "Salesforce") for n in range(194)]
+    run(council, entra_log(rows), ImportKind.ENTRA_SIGNIN, name="signins.csv")
+    client.force_login(staff_user)
+    body = client.get(f"/{council.slug}/staff/software/download/licences.csv").content.decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(body)))
+    assert (row["Owned"], row["Assigned"], row["Used"], row["Yearly saving (£)"]) == ("250", "", "194", "67200.00")
+    assert row["Assigned rests on"] == "no assignment file"
+    assert row["Used rests on"] == f"sign-in log (Entra) as at {newest:%-d %B %Y} (signins.csv)"
+    assert row["Owned as at"] == today().isoformat()
