@@ -1,7 +1,12 @@
 """Figures pages for a whole partnership: /partnerships/<slug>/figures/ ..."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from joinedup.figures import views
 
 app_name = "figures_partnership"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.partnership_page, name="partnership"),
+    path("<slug:table>.<str:fmt>", views.partnership_download, name="download"),
+]

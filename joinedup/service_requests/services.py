@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from joinedup.accounts import permissions
+from joinedup.core import events
 from joinedup.core.audit import audit_record
 from joinedup.councils.selectors import ward_for_point
 from joinedup.service_requests import notify
@@ -76,6 +77,15 @@ def _event(
         from_status=from_status,
         to_status=to_status,
     )
+
+
+def _announce_changed(request, *moments) -> None:
+    """Tell whoever listens (the figures) that this request's counts may have changed.
+
+    `moments` are earlier times whose day's counts may change too, such as the closure a reopening undid.
+    """
+    days = sorted({timezone.localtime(moment).date().isoformat() for moment in moments if moment})
+    events.announce("service_requests.request_changed", council_id=request.council_id, request_id=request.pk, days=days)
 
 
 def expected_by_for(category: Category, priority: str, reported_at: datetime.datetime) -> datetime.date:
@@ -246,6 +256,7 @@ def request_create(
         changes={"category": category.name, "channel": channel},
     )
     notify.notify_subscribers(request, "request.submitted", key="created")
+    _announce_changed(request)
     return request
 
 
@@ -306,6 +317,7 @@ def request_status_change(
     )
     now = timezone.now()
     from_status = request.status
+    closed_before = request.closed_at
     request.status = to_status
     request.status_changed_at = now
     _apply_closure_fields(request, to_status, referred_to=referred_to.strip(), duplicate_of=duplicate_of, now=now)
@@ -345,6 +357,7 @@ def request_status_change(
         )
     else:
         notify.notify_subscribers(request, "request.status_changed", key=f"event-{event.pk}", **context)
+    _announce_changed(request, closed_before)
     return event
 
 
@@ -488,6 +501,7 @@ def request_recategorise(
     request.category, request.priority = category, priority
     request.expected_by = expected_by_for(category, priority, request.created_at)
     request.save(update_fields=["category", "priority", "expected_by", "updated_at"])
+    _announce_changed(request)
     _event(
         request,
         EventKind.RECATEGORISED,
@@ -567,6 +581,7 @@ def request_support(
         obj=request,
         dedupe_key=f"request.supported:{request.pk}:{event.pk}:{address}",
     )
+    _announce_changed(request)
     return request
 
 
@@ -602,6 +617,7 @@ def request_merge(*, actor, request: ServiceRequest, into: ServiceRequest, publi
         council=into.council,
         changes={"merged": request.reference, "followers_moved": moved},
     )
+    _announce_changed(into)
     return into
 
 
@@ -645,6 +661,7 @@ def request_resident_update(
         notify.notify_staff(
             request, "request.resident_update", request.assigned_to, key=f"event-{event.pk}", message=text
         )
+    _announce_changed(request)
     return event
 
 
@@ -657,6 +674,7 @@ def request_chaser_record(*, actor, request: ServiceRequest, note: str = "") -> 
     ServiceRequest.objects.filter(pk=request.pk).update(chaser_count=F("chaser_count") + 1)
     event = _event(request, EventKind.INTERNAL_NOTE, actor=actor, internal_note=f"Resident chased. {note}".strip())
     audit_record(actor=actor, action="service_requests.request.chaser", instance=request, council=request.council)
+    _announce_changed(request)
     return event
 
 
@@ -683,6 +701,7 @@ def request_dispute(
         raise ValidationError({"reason": ["Tell us why the problem is not sorted"]})
     request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     from_status = request.status
+    closed_before = request.closed_at
     request.status = Status.INVESTIGATING
     request.status_changed_at = timezone.now()
     request.closed_at = None
@@ -707,6 +726,7 @@ def request_dispute(
     )
     recipient = request.assigned_to or request.category.service_area.lead_officer
     notify.notify_staff(request, "request.disputed", recipient, key=f"event-{event.pk}", message=reason)
+    _announce_changed(request, closed_before)
     return event
 
 
@@ -722,4 +742,6 @@ def feedback_give(*, request: ServiceRequest, rating: int, comment: str = "") ->
     comment = (comment or "").strip()
     if len(comment) > 1200:
         raise ValidationError({"comment": ["Your comments must be 1,200 characters or fewer"]})
-    return Feedback.objects.create(request=request, rating=rating, comment=comment, channel=request.channel)
+    feedback = Feedback.objects.create(request=request, rating=rating, comment=comment, channel=request.channel)
+    _announce_changed(request)
+    return feedback

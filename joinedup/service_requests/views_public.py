@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from joinedup.core import events
 from joinedup.core.ratelimit import limit_posts
 from joinedup.core.validation import add_to_form
 from joinedup.councils.views import council_from_path
@@ -174,6 +175,29 @@ def _onward(council, state, category):
     return redirect(_url(council, name, kwargs))
 
 
+def _journey_key(council) -> str:
+    return f"service_requests:journey:{council.pk}"
+
+
+def _journey_reached(request, council, step: str) -> None:
+    """Count a report journey reaching `step` for the first time, for the completion rate.
+
+    Only counts leave here (through the events hook): no one is identified and no cookie is set
+    beyond the session the form already needs. `sent` and `supported` end the journey.
+    """
+    key = _journey_key(council)
+    reached = list(request.session.get(key) or [])
+    if step in reached:
+        return
+    if step in ("sent", "supported"):
+        request.session.pop(key, None)
+        if not reached:
+            return  # not a journey we saw start
+    else:
+        request.session[key] = [*reached, step]
+    events.announce("service_requests.journey_step", council_id=council.pk, step=step, first=not reached)
+
+
 def _journey(request, council_slug, step: str, step_kwargs: dict | None = None):
     """Return (council, state, category, redirect). `redirect` is set if this step cannot be shown yet."""
     council = council_from_path(request, council_slug)
@@ -192,6 +216,7 @@ def _journey(request, council_slug, step: str, step_kwargs: dict | None = None):
             return council, state, category, redirect(_url(council, *first))
         if first == ("report-stop", {}) and step not in ("report-question",):
             return council, state, category, redirect(_url(council, "report-stop"))
+    _journey_reached(request, council, step)
     return council, state, category, None
 
 
@@ -545,6 +570,7 @@ def report_similar(request, council_slug):
                 errors.extend(error.messages)
             else:
                 _clear(request, council, state)
+                _journey_reached(request, council, "supported")
                 request.session[f"service_requests:supported:{council.pk}"] = chosen.reference
                 return redirect(_url(council, "report-supported"))
     state["similar_shown"] = True
@@ -628,6 +654,7 @@ def report_check(request, council_slug):
         if form.cleaned_data["website"]:
             # Only a robot fills in the hidden field: look as if it worked, and keep nothing.
             _clear(request, council, state)
+            request.session.pop(_journey_key(council), None)
             request.session[sent_key] = {"honeypot": True}
             return redirect(_url(council, "report-sent"))
         try:
@@ -657,6 +684,7 @@ def report_check(request, council_slug):
             if token:
                 transaction.on_commit(lambda: photo_store.pending_discard(token))
             request.session.pop(_key(council), None)
+            _journey_reached(request, council, "sent")
             if not contact["anonymous"]:
                 _remember_reporter(
                     request, service_request, email=contact["reporter_email"], phone=contact["reporter_phone"]
