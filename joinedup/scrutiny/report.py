@@ -171,6 +171,20 @@ def _disposition(application) -> str:
     return application.get_disposition_display() if application.disposition else "not decided"
 
 
+def _decisions(group) -> str:
+    """Each product with the councils using it and the decision each has made (TIME)."""
+    parts = []
+    for product in group.products:
+        uses = [use for use in group.uses if use.application.product == product]
+        councils = ", ".join(
+            f"{use.council.short_name or use.council.name} {use.application.name} "
+            f"({_disposition(use.application).lower()})"
+            for use in uses
+        )
+        parts.append(f"{product.name}: {councils}")
+    return "; ".join(parts)
+
+
 def _software(owner, as_of: datetime.date) -> dict:
     from joinedup.software.selectors import licence_position, partnership_duplication
 
@@ -191,7 +205,7 @@ def _software(owner, as_of: datetime.date) -> dict:
     convergence = []
     partnership = councils[0].partnership if councils else None
     if partnership is not None:
-        for group in partnership_duplication(partnership=partnership):
+        for group in partnership_duplication(partnership=partnership, by="service"):
             if not group.duplicated:
                 continue
             convergence.append(
@@ -201,11 +215,7 @@ def _software(owner, as_of: datetime.date) -> dict:
                     "councils": ", ".join(c.short_name or c.name for c in group.councils),
                     "date": f"{group.convergence_date:%-d %B %Y}" if group.convergence_date else "Not known",
                     "saving": money(group.single_product_saving) if group.single_product_saving is not None else "",
-                    "decisions": "; ".join(
-                        f"{use.council.short_name or use.council.name}: {use.application.name} "
-                        f"({_disposition(use.application)})"
-                        for use in group.uses
-                    ),
+                    "decisions": _decisions(group),
                 }
             )
     return {"savings": savings, "total": money(total), "convergence": convergence}
