@@ -7,9 +7,9 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import Case, F, OuterRef, QuerySet, Subquery, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.service_requests.models import (
@@ -99,6 +99,7 @@ PUBLIC_FIELDS = (
     "id",
     "number",
     "council__short_name",
+    "council__slug",
     "status",
     "created_at",
     "description",
@@ -124,7 +125,7 @@ def _public_rows(requests: QuerySet[ServiceRequest]) -> QuerySet:
         .order_by("-created_at", "-id")
         .values("public_message")[:1]
     )
-    first_photo = Photo.objects.filter(request=OuterRef("pk"), is_public=True).order_by("id").values("image")[:1]
+    first_photo = Photo.objects.filter(request=OuterRef("pk"), is_public=True).order_by("id").values("pk")[:1]
     # When it was closed if it is closed (and that was recorded), else its last status change: one
     # date-time read per row instead of two.
     updated = Case(
@@ -146,6 +147,7 @@ def request_search(
     end: datetime.datetime | None = None,
     page: int = 1,
     page_size: int = MAX_RESULTS,
+    extra: int = 0,
 ) -> QuerySet:
     """
     GET requests: by ids (which override everything else), or by category, status and date, newest
@@ -171,14 +173,28 @@ def request_search(
         if end is not None:
             requests = requests.filter(created_at__lte=end)
     offset = (page - 1) * page_size
-    return _public_rows(requests.order_by("-created_at", "-id"))[offset : offset + page_size]
+    # `extra` rows past the page tell the caller whether there is a next page.
+    return _public_rows(requests.order_by("-created_at", "-id"))[offset : offset + page_size + extra]
 
 
-def _absolute_media(path: str) -> str:
-    if not path:
-        return ""
-    url = default_storage.url(path)
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+class _PhotoUrls:
+    """The public address of a request's photo: the tracking page's own photo link, which checks
+    the photo is public and serves the cleaned copy (never the storage path). Built from one
+    reversed pattern, not one `reverse` a row."""
+
+    def __init__(self):
+        self.pattern = settings.SITE_URL + reverse(
+            "service_requests:photo", kwargs={"council_slug": "COUNCIL", "reference": "REFERENCE", "pk": 987654321}
+        )
+
+    def __call__(self, council_slug: str, reference: str, photo_id: int | None) -> str:
+        if not photo_id:
+            return ""
+        return (
+            self.pattern.replace("COUNCIL", council_slug, 1)
+            .replace("REFERENCE", reference, 1)
+            .replace("987654321", str(photo_id), 1)
+        )
 
 
 def expected_datetime(expected_by: datetime.date) -> str:
@@ -206,15 +222,19 @@ class _Dates:
         return found
 
 
-def request_output(row: dict, *, media_urls: list[str] | None = None, dates: _Dates | None = None) -> dict:
+def request_output(
+    row: dict, *, media_urls: list[str] | None = None, dates: _Dates | None = None, photo_urls: _PhotoUrls | None = None
+) -> dict:
     """One request object of GeoReport v2, with `extended_status` from the mySociety extension."""
     dates = dates or _Dates()
-    media = _absolute_media(row["photo"] or "") or (media_urls[0] if media_urls else "")
+    # The same as ServiceRequest.reference, without building the model.
+    reference = f"{row['council__short_name']}-{row['number']:06d}"
+    photo_urls = photo_urls or _PhotoUrls()
+    media = photo_urls(row["council__slug"], reference, row["photo"]) or (media_urls[0] if media_urls else "")
     status = row["status"]
     closed = status in CLOSED_STATUSES
     return {
-        # The same as ServiceRequest.reference, without building the model.
-        "service_request_id": f"{row['council__short_name']}-{row['number']:06d}",
+        "service_request_id": reference,
         "status": "closed" if closed else "open",
         "extended_status": statuses.extended(status),
         "status_notes": row["status_notes"] or "",
@@ -237,12 +257,21 @@ def request_output(row: dict, *, media_urls: list[str] | None = None, dates: _Da
 
 def requests_output(rows) -> list[dict]:
     """Rows from `request_search` or `request_by_id` as GeoReport v2 request objects."""
-    dates = _Dates()
-    return [request_output(row, media_urls=row["open311_submission__media_urls"], dates=dates) for row in rows]
+    dates, photo_urls = _Dates(), _PhotoUrls()
+    return [
+        request_output(row, media_urls=row["open311_submission__media_urls"], dates=dates, photo_urls=photo_urls)
+        for row in rows
+    ]
 
 
 def updates_between(
-    *, council, start: datetime.datetime, end: datetime.datetime, page: int = 1, page_size: int = MAX_RESULTS
+    *,
+    council,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    page: int = 1,
+    page_size: int = MAX_RESULTS,
+    extra: int = 0,
 ) -> list[dict]:
     """mySociety GET servicerequestupdates: every public update in the window, oldest first."""
     events = (
@@ -253,12 +282,13 @@ def updates_between(
         .order_by("created_at", "id")
     )
     offset = (page - 1) * page_size
-    events = list(events[offset : offset + page_size])
+    events = list(events[offset : offset + page_size + extra])
     photos = {}
-    for event_id, image in (
-        Photo.objects.filter(event__in=events, is_public=True).order_by("-id").values_list("event_id", "image")
+    for event_id, photo_id in (
+        Photo.objects.filter(event__in=events, is_public=True).order_by("-id").values_list("event_id", "pk")
     ):
-        photos[event_id] = image
+        photos[event_id] = photo_id
+    photo_urls = _PhotoUrls()
     return [
         {
             "update_id": str(event.pk),
@@ -266,7 +296,7 @@ def updates_between(
             "status": statuses.extended(event.to_status) if event.to_status else statuses.UNCHANGED,
             "updated_datetime": w3c(event.created_at),
             "description": event.public_message,
-            "media_url": _absolute_media(photos.get(event.pk, "")),
+            "media_url": photo_urls(event.request.council.slug, event.request.reference, photos.get(event.pk)),
         }
         for event in events
     ]

@@ -140,8 +140,10 @@ def requests(request, fmt):
     ids = params.comma_list(query, "service_request_id")
     page, page_size = params.paging(query, maximum=selectors.MAX_RESULTS)
     if ids is not None:
-        found = selectors.request_search(council=council, service_request_ids=ids, page=page, page_size=page_size)
-        return _respond(fmt, "service_requests", selectors.requests_output(found))
+        found = selectors.request_search(
+            council=council, service_request_ids=ids, page=page, page_size=page_size, extra=1
+        )
+        return _paged(request, fmt, "service_requests", selectors.requests_output(found), page, page_size)
     status = params.comma_list(query, "status")
     if status and {s.lower() for s in status} - {"open", "closed"}:
         raise bad_request("status: must be open, closed, or both separated by a comma")
@@ -154,8 +156,21 @@ def requests(request, fmt):
         end=end,
         page=page,
         page_size=page_size,
+        extra=1,
     )
-    return _respond(fmt, "service_requests", selectors.requests_output(found))
+    return _paged(request, fmt, "service_requests", selectors.requests_output(found), page, page_size)
+
+
+def _paged(request, fmt, root, items, page, page_size):
+    """Answer one page. When there is another, say so in a `Link: <...>; rel="next"` header (RFC 8288),
+    so the body keeps the standard's shape; clients that ignore it get the first page as before."""
+    more = len(items) > page_size
+    response = _respond(fmt, root, items[:page_size])
+    if more:
+        query = request.GET.copy()
+        query["page"] = str(page + 1)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
 
 
 def _uploads(request) -> list:
@@ -233,8 +248,8 @@ def updates(request, fmt):
     # api_key is optional here, and FixMyStreet always sends one, often empty: it is not checked.
     start, end = params.window(request.GET, default=UPDATES_WINDOW)
     page, page_size = params.paging(request.GET, maximum=selectors.MAX_RESULTS)
-    found = selectors.updates_between(council=council, start=start, end=end, page=page, page_size=page_size)
-    return _respond(fmt, "service_request_updates", found)
+    found = selectors.updates_between(council=council, start=start, end=end, page=page, page_size=page_size, extra=1)
+    return _paged(request, fmt, "service_request_updates", found, page, page_size)
 
 
 def _post_update(request, fmt, council):

@@ -104,3 +104,31 @@ def test_a_post_body_over_the_limit_is_answered_in_the_open311_format(client, co
         (413, "The request's fields are too large: at most 2.5 MB, not counting photos")
     ]
     assert not ServiceRequest.objects.exists()
+
+
+def test_a_full_page_says_where_the_next_one_is(client, council, category):
+    for _ in range(3):
+        ServiceRequestFactory(council=council, category=category)
+    first = client.get(f"{BASE}/requests.json", {"jurisdiction_id": "E07000901", "page_size": "2"})
+    assert len(jsonbody(first)) == 2
+    link = first["Link"]
+    assert link.startswith("<http://testserver/open311/v2/requests.json?") and link.endswith('>; rel="next"')
+    next_url = link[1 : link.index(">")].removeprefix("http://testserver")
+    assert "page=2" in next_url and "page_size=2" in next_url and "jurisdiction_id=E07000901" in next_url
+    second = client.get(next_url)
+    assert len(jsonbody(second)) == 1
+    assert not second.has_header("Link")
+    seen = {r["service_request_id"] for r in jsonbody(first) + jsonbody(second)}
+    assert len(seen) == 3
+
+
+def test_updates_page_too(client, council, category, staff_user):
+    from joinedup.service_requests import services
+
+    made = ServiceRequestFactory(council=council, category=category)
+    for text in ("One", "Two", "Three"):
+        services.request_public_update(actor=staff_user, request=made, message=text)
+    first = client.get(f"{BASE}/servicerequestupdates.json", {"jurisdiction_id": "E07000901", "page_size": "2"})
+    assert [u["description"] for u in jsonbody(first)] == ["One", "Two"]
+    next_url = first["Link"][1 : first["Link"].index(">")].removeprefix("http://testserver")
+    assert [u["description"] for u in jsonbody(client.get(next_url))] == ["Three"]

@@ -298,7 +298,13 @@ def test_media_url_is_the_first_public_photo_or_the_sent_url(client, category, f
     _post(client, "json", report(key, photo1=photo_upload()))
     body = {i["service_request_id"]: i for i in jsonbody(client.get(f"{BASE}/requests.json", J))}
     assert body["BDC-000001"]["media_url"] == "https://fms.example.org/p/1.jpeg"
-    assert body["BDC-000002"]["media_url"].startswith("http://127.0.0.1:8000/media/requests/")
+    # The photo as the tracking page serves it (cleaned, public only), which clients can download.
+    photo = ServiceRequest.objects.get(number=2).photos.get()
+    url = body["BDC-000002"]["media_url"]
+    assert url == f"http://127.0.0.1:8000/borchester/requests/BDC-000002/photos/{photo.pk}/"
+    served = client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert "/media/" not in url
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])

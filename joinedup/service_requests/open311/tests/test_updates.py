@@ -185,7 +185,13 @@ def test_post_update_with_a_photo(client, made, back_office):
     event = RequestEvent.objects.get(kind=EventKind.STATUS)
     assert event.photos.count() == 1
     (item,) = jsonbody(client.get(f"{BASE}/servicerequestupdates.json", J))
-    assert item["media_url"].startswith("http://127.0.0.1:8000/media/")
+    # The tracking page's own photo link (FixMyStreet downloads it), never a storage path.
+    photo = event.photos.get()
+    assert item["media_url"] == f"http://127.0.0.1:8000/borchester/requests/{made.reference}/photos/{photo.pk}/"
+    served = client.get(item["media_url"].removeprefix("http://127.0.0.1:8000"))
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    (request_item,) = jsonbody(client.get(f"{BASE}/requests/{made.reference}.json", J))
+    assert request_item["media_url"] == item["media_url"]
 
 
 @pytest.fixture
