@@ -22,7 +22,7 @@ ROADMAP_COLUMNS = [
     "Stage",
     "Start",
     "End",
-    "Duration optimism bias",
+    "Duration optimism bias (%)",
     "End allowing for optimism bias",
     "Objectives",
     "Depends on",
@@ -59,7 +59,8 @@ def roadmap_rows(projects):
             p.get_stage_display(),
             p.start_date,
             p.end_date,
-            f"{p.ob_duration:.1%}" if getattr(p, "ob_duration", None) is not None else "",
+            # A number, so a spreadsheet can sum and sort it (issue 16, defect 10).
+            float(round(p.ob_duration * 100, 1)) if getattr(p, "ob_duration", None) is not None else None,
             getattr(p, "end_with_ob", None),
             ", ".join(o.code for o in p.objectives.all()),
             ", ".join(d.reference for d in p.depends_on.all()),

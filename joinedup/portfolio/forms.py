@@ -99,9 +99,19 @@ class ScheduleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    excludes = forms.ModelMultipleChoiceField(
+        label="Projects it cannot go ahead with",
+        help_text="Alternatives to this project, or projects that would do the same job. The budget selection "
+        "never chooses both.",
+        queryset=Proposal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, others, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["depends_on"].queryset = others
+        self.fields["excludes"].queryset = others
 
 
 def vetting_form_class(items):

@@ -229,6 +229,8 @@ class Proposal(BaseModel):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependants")
+    # Proposals that cannot both go ahead (alternatives, or two systems for one job).
+    excludes = models.ManyToManyField("self", symmetrical=True, blank=True)
 
     class Meta:
         ordering = ["reference"]

@@ -138,9 +138,16 @@ def pounds(amount_in_pence: int) -> Decimal:
     return Decimal(amount_in_pence) / 100
 
 
-def select_within_budget(candidates, capital_limit, revenue_limit, forced_in=(), forced_out=()) -> Selection:
+def select_within_budget(
+    candidates, capital_limit, revenue_limit, forced_in=(), forced_out=(), needs=None, excludes=()
+) -> Selection:
     """The set of candidates with the largest total value whose capital and revenue costs fit
     the limits, always including `forced_in` and never `forced_out`.
+
+    `needs` maps a key to the keys it cannot go ahead without: a project is chosen only with
+    everything it needs (a key that is not among the candidates can never be chosen, so a
+    project needing it is left out; leave out needs that are already met). `excludes` holds
+    pairs of keys that cannot both be chosen.
 
     A 0-1 integer linear programme solved by CBC through PuLP (decision record 0021): one
     binary variable per candidate, one constraint per budget, forced projects fixed at 1 or 0,
@@ -167,6 +174,12 @@ def select_within_budget(candidates, capital_limit, revenue_limit, forced_in=(),
         costs[c.key] = (pence(c.capital), pence(c.revenue))
         if costs[c.key][0] < 0 or costs[c.key][1] < 0:
             raise PrioritisationError(f"The costs of {c.key} cannot be negative.")
+    needs = {k: set(v) for k, v in (needs or {}).items() if v}
+    excludes = [tuple(pair) for pair in excludes]
+    forced_in = _with_needs(forced_in, needs, set(keys), forced_out)
+    for a, b in excludes:
+        if a in forced_in and b in forced_in:
+            raise PrioritisationError(f"{a} and {b} cannot both go ahead, so they cannot both be always included.")
     base = [c for c in candidates if c.key in forced_in]
     base_capital = sum(costs[c.key][0] for c in base)
     base_revenue = sum(costs[c.key][1] for c in base)
@@ -177,12 +190,31 @@ def select_within_budget(candidates, capital_limit, revenue_limit, forced_in=(),
             f"revenue {pounds(base_revenue):,.0f} of {pounds(revenue_room):,.0f}). "
             "Raise the budget or include fewer projects."
         )
-    # Only projects that add value are worth choosing; the forced ones are in regardless.
-    pool = [c for c in candidates if c.key not in forced_in and c.key not in forced_out and c.value > 0]
+    # Only projects that add value (or that one which does needs) are worth choosing; the forced
+    # ones are in regardless.
+    needed = {k for v in needs.values() for k in v}
+    pool = [
+        c for c in candidates if c.key not in forced_in and c.key not in forced_out and (c.value > 0 or c.key in needed)
+    ]
     capital_room -= base_capital
     revenue_room -= base_revenue
-    pool = [c for c in pool if costs[c.key][0] <= capital_room and costs[c.key][1] <= revenue_room]
-    picked = base + _solve(pool, [costs[c.key] for c in pool], capital_room, revenue_room)
+    shut_out = {b for a, b in excludes if a in forced_in} | {a for a, b in excludes if b in forced_in}
+    pool = [
+        c for c in pool if costs[c.key][0] <= capital_room and costs[c.key][1] <= revenue_room and c.key not in shut_out
+    ]
+    # Leave out, again and again until nothing changes, whatever needs a project that cannot be chosen.
+    while True:
+        available = {c.key for c in pool} | forced_in
+        kept = [c for c in pool if needs.get(c.key, set()) <= available]
+        if len(kept) == len(pool):
+            break
+        pool = kept
+    index = {c.key: i for i, c in enumerate(pool)}
+    links = {
+        "needs": [(index[a], index[b]) for a in index for b in needs.get(a, ()) if b in index],
+        "excludes": [(index[a], index[b]) for a, b in excludes if a in index and b in index],
+    }
+    picked = base + _solve(pool, [costs[c.key] for c in pool], capital_room, revenue_room, links)
     return Selection(
         chosen=[c.key for c in picked],
         value=sum(c.value for c in picked),
@@ -196,8 +228,28 @@ def select_within_budget(candidates, capital_limit, revenue_limit, forced_in=(),
 MAX_CUTS = 200
 
 
-def _solve(pool: list[Candidate], costs: list[tuple[int, int]], capital_room: int, revenue_room: int) -> list:
-    """The best subset of `pool` within the room left in each budget (all money in whole pence)."""
+def _with_needs(forced_in: set, needs: dict, keys: set, forced_out: set) -> set:
+    """The projects to always include, with everything they need (and what that needs)."""
+    result, frontier = set(forced_in), list(forced_in)
+    while frontier:
+        key = frontier.pop()
+        for need in needs.get(key, ()):
+            if need not in keys or need in forced_out:
+                raise PrioritisationError(
+                    f"{key} is always included but needs {need}, which "
+                    + ("is never included." if need in forced_out else "cannot be chosen.")
+                )
+            if need not in result:
+                result.add(need)
+                frontier.append(need)
+    return result
+
+
+def _solve(
+    pool: list[Candidate], costs: list[tuple[int, int]], capital_room: int, revenue_room: int, links=None
+) -> list:
+    """The best subset of `pool` within the room left in each budget (all money in whole pence),
+    taking a project only with the projects it needs and never two that exclude each other."""
     if not pool:
         return []
     # The solver works in money relative to the largest figure, which suits its tolerances at any
@@ -212,6 +264,10 @@ def _solve(pool: list[Candidate], costs: list[tuple[int, int]], capital_room: in
     model += value
     model += capital <= capital_room / money, "capital_budget"
     model += revenue <= revenue_room / money, "revenue_budget"
+    for n, (a, b) in enumerate((links or {}).get("needs", ())):
+        model += take[a] <= take[b], f"needs_{n}"
+    for n, (a, b) in enumerate((links or {}).get("excludes", ())):
+        model += take[a] + take[b] <= 1, f"excludes_{n}"
 
     def fits(chosen):
         return sum(costs[i][0] for i in chosen) <= capital_room and sum(costs[i][1] for i in chosen) <= revenue_room

@@ -258,13 +258,19 @@ class Ranked:
         scored = [p for p in self.parts if p["score"] is not None]
         if not scored:
             return "Not scored yet."
+        # Shown to two places, weights included, so each line and the total add up as written
+        # (issue 16, defect 10: "× 39% = 35.1" did not, from a weight of 38.6%).
         top = sorted(scored, key=lambda p: -p["contribution"])
         bits = [
-            f"{p['objective'].code} {p['score']:.1f} of {SCORE_MAX} × {p['weight'] * 100:.0f}%"
-            f" = {p['contribution']:.1f}"
+            f"{p['objective'].code} {p['score']:.2f} of {SCORE_MAX} × {p['weight'] * 100:.2f}%"
+            f" = {p['contribution']:.2f}"
             for p in top
         ]
-        return "; ".join(bits)
+        shown = sum(round(p["contribution"], 2) for p in top)
+        total = f"total {self.score:.2f}"
+        if abs(shown - self.score) >= 0.005:
+            total += " (each part is rounded to two places)"
+        return "; ".join(bits) + f"; {total}"
 
 
 def ranking(*, user, council, proposals=None) -> tuple[list[Ranked], object]:
@@ -293,8 +299,30 @@ def ranking(*, user, council, proposals=None) -> tuple[list[Ranked], object]:
     return rows, weight_set
 
 
+def selection_links(ranked: list[Ranked]) -> tuple[dict, set]:
+    """What each candidate needs and excludes, for the budget selection. A project it waits for
+    that is already approved, in delivery or closed counts as met; one that is neither a
+    candidate nor committed (rejected, say) cannot be met, so the project is left out. A project
+    that excludes a committed one cannot be chosen either."""
+    keys = {r.proposal.pk for r in ranked}
+    needs, excludes = {}, set()
+    for r in ranked:
+        p = r.proposal
+        for d in p.depends_on.all():
+            if d.stage not in ROADMAP_STAGES:
+                needs.setdefault(p.pk, set()).add(d.pk)
+        for e in p.excludes.all():
+            if e.pk in keys:
+                excludes.add(tuple(sorted((p.pk, e.pk))))
+            elif e.stage in ROADMAP_STAGES:
+                needs.setdefault(p.pk, set()).add(f"excluded by {e.reference}")
+    return needs, excludes
+
+
 def budget_selection(*, ranked: list[Ranked], capital_limit, revenue_limit, forced_in=(), forced_out=()):
-    """The best set of proposals (largest total score) within the capital and yearly revenue limits."""
+    """The best set of proposals (largest total score) within the capital and yearly revenue
+    limits, honouring what each project needs and excludes (issue 16, defect 6)."""
+    needs, excludes = selection_links(ranked)
     candidates = [
         Candidate(
             key=r.proposal.pk,
@@ -304,7 +332,9 @@ def budget_selection(*, ranked: list[Ranked], capital_limit, revenue_limit, forc
         )
         for r in ranked
     ]
-    return select_within_budget(candidates, capital_limit, revenue_limit, forced_in, forced_out)
+    return select_within_budget(
+        candidates, capital_limit, revenue_limit, forced_in, forced_out, needs=needs, excludes=excludes
+    )
 
 
 # Roadmap
@@ -327,7 +357,43 @@ def roadmap(*, user, councils, council_filter=None, objective=None) -> list[Prop
     projects = sorted(qs, key=lambda p: (p.start_date is None, p.start_date or 0, p.reference))
     for project in projects:
         apply_duration_optimism_bias(project)
+        project.dependency_warnings = dependency_warnings(project)
     return projects
+
+
+def dependency_warnings(proposal) -> list[str]:
+    """Plain-English warnings where a project starts before a project it waits for has ended."""
+    warnings = []
+    for d in proposal.depends_on.all():
+        if d.stage == Stage.REJECTED:
+            warnings.append(f"It waits for {d.reference} {d.title}, which is not being taken forward.")
+        elif proposal.start_date and d.end_date and proposal.start_date <= d.end_date:
+            warnings.append(
+                f"It starts on {proposal.start_date:%-d %B %Y}, before {d.reference} {d.title}, which it waits "
+                f"for, ends on {d.end_date:%-d %B %Y}."
+            )
+        elif proposal.start_date and not d.end_date:
+            warnings.append(f"It waits for {d.reference} {d.title}, which has no end date yet.")
+    return warnings
+
+
+def dependency_chains(proposal, limit: int = 20) -> list[list[Proposal]]:
+    """Every chain of projects this one waits for, nearest first: [[B, C], [D]] when it waits
+    for B (which waits for C) and for D. Loops are refused when dependencies are saved."""
+    chains = []
+
+    def walk(node, path):
+        following = list(node.depends_on.all())
+        if not following or len(path) >= limit:
+            if path:
+                chains.append(path)
+            return
+        for d in following:
+            if d not in path:
+                walk(d, path + [d])
+
+    walk(proposal, [])
+    return chains
 
 
 DEFAULT_OB_CATEGORY = "equipment_it"
@@ -386,14 +452,73 @@ def timeline_bar(proposal) -> dict | None:
 
 
 def benefits_summary(proposal) -> dict:
-    """Planned full-year savings against savings realised so far (the latest measurement of each)."""
-    planned = Decimal(0)
-    realised = Decimal(0)
+    """The benefits register in sums a reader can trust (issue 16, defect 10):
+
+    - `planned`: cash-releasing savings a year once fully realised (only these are savings);
+    - `other`: the yearly value of non-cash-releasing and qualitative benefits (not money saved);
+    - `disbenefits`: the yearly value of dis-benefits;
+    - `realised`: savings realised so far, in total (each benefit's latest running total). It is a
+      total to date, so it is not set against the yearly figure."""
+    from joinedup.portfolio.models import BenefitClass
+
+    totals = {"planned": Decimal(0), "other": Decimal(0), "disbenefits": Decimal(0), "realised": Decimal(0)}
     for benefit in proposal.benefits.prefetch_related("measurements"):
         if benefit.is_disbenefit:
+            totals["disbenefits"] += benefit.full_year_value
             continue
-        planned += benefit.full_year_value
-        latest = benefit.measurements.first()
-        if latest:
-            realised += latest.realised_saving
-    return {"planned": planned, "realised": realised}
+        if benefit.benefit_class == BenefitClass.CASH_RELEASING:
+            totals["planned"] += benefit.full_year_value
+            latest = benefit.measurements.first()
+            if latest:
+                totals["realised"] += latest.realised_saving
+        else:
+            totals["other"] += benefit.full_year_value
+    return totals
+
+
+HISTORY_ACTIONS = {
+    "portfolio.proposal.create": "Idea proposed",
+    "portfolio.proposal.update": "Idea changed",
+    "portfolio.proposal.schedule": "Dates and dependencies set",
+    "portfolio.proposal.stage": "Stage changed",
+    "portfolio.proposal.route": "Business case route chosen by the board",
+    "portfolio.vetting.record": "Vetting answers saved",
+    "portfolio.score.record": "Scored",
+    "portfolio.case.create": "Business case started",
+    "portfolio.case.update": "Business case changed",
+    "portfolio.option.save": "Option and cash flows saved",
+    "portfolio.gate.record": "Gate decision recorded",
+    "portfolio.milestone.add": "Milestone added",
+    "portfolio.status.add": "Status report added",
+    "portfolio.benefit.add": "Benefit added",
+    "portfolio.benefit.measure": "Benefit measured",
+    "portfolio.challenge.ask": "Member's question asked",
+    "portfolio.challenge.answer": "Member's question answered",
+}
+
+
+def proposal_history(*, user, proposal):
+    """Every audit entry about the proposal and its cases, options, benefits and questions, newest
+    first, each with `label` (what happened, in words)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from joinedup.core.models import AuditEntry
+    from joinedup.portfolio.models import Benefit
+
+    require_view(user, proposal.council)
+    ids = {
+        Proposal: [proposal.pk],
+        BusinessCase: list(proposal.business_cases.values_list("pk", flat=True)),
+        Option: list(Option.objects.filter(business_case__proposal=proposal).values_list("pk", flat=True)),
+        Benefit: list(proposal.benefits.values_list("pk", flat=True)),
+        Challenge: list(proposal.challenges.values_list("pk", flat=True)),
+    }
+    query = Q()
+    for model, pks in ids.items():
+        if pks:
+            query |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+    entries = list(AuditEntry.objects.filter(query).select_related("actor").order_by("-created_at", "-id"))
+    for entry in entries:
+        entry.label = HISTORY_ACTIONS.get(entry.action, entry.action)
+    return entries

@@ -251,6 +251,11 @@ def weights_set_ahp(*, actor, council, judgements: dict, note: str = "", source=
     objectives = sorted(_active_objectives(council), key=lambda o: o.code)
     if len(objectives) < 2:
         raise ValidationError("Pairwise comparison needs at least two objectives.")
+    if len(objectives) > 10:
+        raise ValidationError(
+            f"Pairwise comparison works with at most 10 objectives; there are {len(objectives)}. "
+            "Set the weights directly instead."
+        )
     index = {o.pk: i for i, o in enumerate(objectives)}
     by_index = {}
     errors = {}
@@ -382,8 +387,9 @@ def proposal_update(
 
 
 @transaction.atomic
-def proposal_schedule(*, actor, proposal, start_date, end_date, depends_on=(), source="") -> Proposal:
-    """Place a project on the roadmap: its dates and the projects it must wait for."""
+def proposal_schedule(*, actor, proposal, start_date, end_date, depends_on=(), excludes=None, source="") -> Proposal:
+    """Place a project on the roadmap: its dates, the projects it must wait for and (when given)
+    the projects it cannot go ahead with."""
     _require(actor, rules.can_edit_proposal(actor, proposal), "Only the lead council's staff can change this.")
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
@@ -405,6 +411,17 @@ def proposal_schedule(*, actor, proposal, start_date, end_date, depends_on=(), s
     changes = field_changes(proposal, {"start_date": start_date, "end_date": end_date})
     proposal.start_date, proposal.end_date = start_date, end_date
     proposal.save(update_fields=["start_date", "end_date", "updated_at"])
+    if excludes is not None:
+        excludes = list(excludes)
+        if proposal in excludes:
+            raise ValidationError({"excludes": "A project cannot exclude itself."})
+        both = {p.reference for p in excludes} & {d.reference for d in depends_on}
+        if both:
+            raise ValidationError(
+                {"excludes": f"{', '.join(sorted(both))}: a project cannot both need and exclude another."}
+            )
+        proposal.excludes.set(excludes)
+        changes["excludes"] = [p.reference for p in excludes]
     proposal.depends_on.set(depends_on)
     changes["depends_on"] = [d.reference for d in depends_on]
     _audit(actor, "proposal.schedule", proposal, proposal.council, changes, source)

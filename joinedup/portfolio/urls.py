@@ -29,6 +29,7 @@ urlpatterns = [
     path(CASE + "versions/<int:number>/", views_gates.case_version, name="case-version"),
     path(CASE + "compare/", views_gates.case_compare, name="case-compare"),
     path(PROPOSAL + "route/", views_gates.route_switch, name="route-switch"),
+    path(PROPOSAL + "history/", views_gates.proposal_history, name="proposal-history"),
     path(P + "questions/", views_gates.questions, name="questions"),
     path(P + "strategy/route/", views_gates.route_limit, name="route-limit"),
     path(PROPOSAL + "status/new/", views.status_new, name="status-new"),

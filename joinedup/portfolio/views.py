@@ -25,7 +25,9 @@ from joinedup.portfolio.models import (
     Stage,
     checklist_items,
 )
-from joinedup.portfolio.prioritisation import CONSISTENCY_LIMIT, PrioritisationError
+from joinedup.portfolio.prioritisation import CONSISTENCY_LIMIT, RANDOM_INDEX, PrioritisationError
+
+MAX_AHP_CRITERIA = max(RANDOM_INDEX)
 
 
 def _council(request, council_slug):
@@ -201,6 +203,9 @@ def proposal_detail(request, council_slug, pk):
             "benefits_summary": selectors.benefits_summary(proposal),
             "milestones": proposal.milestones.all(),
             "challenges": challenges,
+            "chains": selectors.dependency_chains(proposal),
+            "dependency_warnings": selectors.dependency_warnings(proposal),
+            "can_see_history": rules.can_view_portfolio(request.user, council),
             "approved": views_gates.approved_summary(proposal),
             "route_limit": gates.single_case_limit(council),
             "route_cost": gates.estimated_cost(proposal),
@@ -232,6 +237,7 @@ def proposal_schedule(request, council_slug, pk):
             "start_date": proposal.start_date,
             "end_date": proposal.end_date,
             "depends_on": list(proposal.depends_on.all()),
+            "excludes": list(proposal.excludes.all()),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -244,6 +250,7 @@ def proposal_schedule(request, council_slug, pk):
                 start_date=d["start_date"],
                 end_date=d["end_date"],
                 depends_on=d["depends_on"],
+                excludes=d["excludes"],
             ),
         ):
             messages.success(request, "The dates and dependencies have been saved.")
@@ -965,6 +972,14 @@ def weights_direct(request, council_slug):
 def weights_ahp(request, council_slug):
     council = _strategy_council(request, council_slug)
     objectives = sorted(selectors.objectives(council=council), key=lambda o: o.code)
+    if len(objectives) > MAX_AHP_CRITERIA:
+        # Say so before anyone fills in the pairs, not after (issue 16, defect 10).
+        messages.warning(
+            request,
+            f"There are {len(objectives)} objectives. Pairwise comparison works with at most "
+            f"{MAX_AHP_CRITERIA}: set the weights directly, or retire some objectives first.",
+        )
+        return redirect("portfolio:strategy", council.slug)
     form = forms.ahp_form_class(objectives)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         judgements = {}

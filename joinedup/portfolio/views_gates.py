@@ -226,3 +226,19 @@ def questions(request, council_slug):
             "closed_stages": (Stage.CLOSED, Stage.REJECTED),
         },
     )
+
+
+@login_required
+def proposal_history(request, council_slug, pk):
+    """Everything that happened to a proposal, from the audit trail."""
+    council = _council(request, council_slug)
+    proposal = selectors.proposal_get(user=request.user, council=council, pk=pk)
+    return render(
+        request,
+        "portfolio/proposal_history.html",
+        {
+            "council": council,
+            "proposal": proposal,
+            "entries": selectors.proposal_history(user=request.user, proposal=proposal),
+        },
+    )

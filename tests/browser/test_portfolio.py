@@ -383,7 +383,13 @@ def test_partner_council_member_sees_a_partner_led_proposal_and_asks(page, axe, 
     axe(page)
 
 
-def test_unanswered_questions_list(page, axe, demo):
+def test_unanswered_questions_list_and_a_proposals_history(page, axe, demo):
     sign_in(page, "staff@example.org", f"{BASE}/questions/")
     heading(page, "Members' questions waiting for an answer")
+    axe(page)
+    project = Proposal.objects.get(title="Assisted self-service in customer service centres")
+    page.goto(f"{BASE}/proposals/{project.pk}/")
+    page.get_by_role("link", name="History of this proposal").click()
+    heading(page, f"History of {project.title}")
+    expect(page.locator("table")).to_contain_text("Gate decision recorded")
     axe(page)

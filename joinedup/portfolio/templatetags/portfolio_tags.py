@@ -24,6 +24,16 @@ def money(value, places=0):
 
 
 @register.filter
+def uplift(value):
+    """An optimism bias uplift (a share, 1.00 or 0.27) as "+100%" or "+27%" (one decimal if needed)."""
+    if value is None or value == "":
+        return "Not known"
+    amount = (Decimal(str(value)) * 100).quantize(Decimal("0.1"))
+    text = f"{amount:f}".rstrip("0").rstrip(".")
+    return f"+{text}%"
+
+
+@register.filter
 def percent(value, places=0):
     """A share (0.27) as a percentage ("27%"); None as "Not known"."""
     if value is None or value == "":

@@ -324,3 +324,24 @@ def test_a_go_on_poor_or_low_value_needs_a_recorded_justification(council, staff
         vfm_justification="A legal duty: the old system loses support in March.",
     )
     assert gate.vfm_justification.startswith("A legal duty")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_names_typed_before_deciders_were_people(council, staff_user):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("portfolio", "0003_objective_versions")], [("portfolio", "0004_gates_versions_routes")]
+    proposal = make_proposal(council, actor=staff_user)
+    case = services.business_case_create(actor=staff_user, proposal=proposal, stage="BJC")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    OldGate = executor.loader.project_state(before).apps.get_model("portfolio", "GateDecision")
+    old = OldGate.objects.create(
+        business_case_id=case.pk, outcome="go", decided_by="Joint ICT board", decided_on=DAY, reasons="Good value"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    gate = GateDecision.objects.get(pk=old.pk)
+    assert gate.decided_by is None and gate.decided_by_name == "Joint ICT board"
+    assert gate.decider == "Joint ICT board"

@@ -243,3 +243,57 @@ def test_every_tight_budget_is_solved_exactly():
         result = select_within_budget(candidates, budget, budget / 10)
         assert len(result.chosen) == 1
         assert result.capital <= budget and result.revenue <= budget / 10
+
+
+def brute_force_linked(candidates, cap, rev, needs, excludes):
+    best = None
+    for size in range(len(candidates) + 1):
+        for combo in itertools.combinations(candidates, size):
+            keys = {c.key for c in combo}
+            if any(not needs.get(k, set()) <= keys for k in keys):
+                continue
+            if any(a in keys and b in keys for a, b in excludes):
+                continue
+            if sum(c.capital for c in combo) > cap or sum(c.revenue for c in combo) > rev:
+                continue
+            value = sum(c.value for c in combo)
+            best = value if best is None or value > best else best
+    return best
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    items=st.lists(st.tuples(st.integers(0, 100), st.integers(0, 50), st.integers(0, 20)), min_size=1, max_size=7),
+    cap=st.integers(0, 150),
+    rev=st.integers(0, 60),
+    data=st.data(),
+)
+def test_selection_honours_needs_and_excludes_like_brute_force(items, cap, rev, data):
+    # Issue 16, defect 6: the selection ignored dependencies.
+    candidates = [Candidate(key=i, value=v, capital=c, revenue=r) for i, (v, c, r) in enumerate(items)]
+    keys = list(range(len(items)))
+    pairs = st.tuples(st.sampled_from(keys), st.sampled_from(keys)).filter(lambda p: p[0] != p[1])
+    need_pairs = data.draw(st.lists(pairs, max_size=4))
+    needs = {}
+    for a, b in need_pairs:
+        needs.setdefault(a, set()).add(b)
+    excludes = data.draw(st.lists(pairs, max_size=2))
+    result = select_within_budget(candidates, cap, rev, needs=needs, excludes=excludes)
+    chosen = set(result.chosen)
+    assert all(needs.get(k, set()) <= chosen for k in chosen)
+    assert not any(a in chosen and b in chosen for a, b in excludes)
+    assert result.value == pytest.approx(brute_force_linked(candidates, cap, rev, needs, excludes))
+
+
+def test_a_forced_project_brings_what_it_needs_and_refuses_what_excludes_it():
+    candidates = [Candidate("platform", 50, 60, 0), Candidate("cyber", 0, 30, 0), Candidate("rival", 40, 10, 0)]
+    result = select_within_budget(
+        candidates, 100, 0, forced_in={"platform"}, needs={"platform": {"cyber"}}, excludes=[("platform", "rival")]
+    )
+    assert set(result.chosen) == {"platform", "cyber"}
+    with pytest.raises(PrioritisationError, match="needs cyber, which is never included"):
+        select_within_budget(candidates, 100, 0, {"platform"}, {"cyber"}, needs={"platform": {"cyber"}})
+    with pytest.raises(PrioritisationError, match="cannot both"):
+        select_within_budget(candidates, 100, 0, {"platform", "rival"}, excludes=[("platform", "rival")])
+    # A need that is not on the list can never be met, so the project is left out.
+    assert select_within_budget(candidates, 100, 0, needs={"rival": {"gone"}}).chosen == ["platform"]

@@ -87,4 +87,9 @@ def test_roadmap_page_and_download_show_both_end_dates(client, council, staff_us
     assert "Projects nearly always take longer than first planned" in page
     csv = client.get(f"/{council.slug}/staff/portfolio/roadmap.csv").content.decode()
     assert "End allowing for optimism bias" in csv
-    assert "2027-10-14" in csv and "54.0%" in csv
+    assert "2027-10-14" in csv and ",54.0," in csv
+    from joinedup.core.tests.test_exports import read_xlsx
+
+    sheet = read_xlsx(client.get(f"/{council.slug}/staff/portfolio/roadmap.xlsx").content)
+    column = [c.value for c in sheet[1]].index("Duration optimism bias (%)") + 1
+    assert sheet.cell(row=2, column=column).value == 54.0

@@ -240,7 +240,7 @@ def test_ranking_explains_each_score_and_selection_respects_the_budget(council, 
     rows, weights = selectors.ranking(user=staff_user, council=council)
     assert [r.proposal.title for r in rows] == ["A", "B", "C"]
     assert rows[0].score == pytest.approx(0.75 * 4 / 5 * 100 + 0.25 * 100)  # mean of 5 and 3 on SO1
-    assert "SO1 4.0 of 5 × 75% = 60.0" in rows[0].explanation
+    assert rows[0].explanation == "SO1 4.00 of 5 × 75.00% = 60.00; SO2 5.00 of 5 × 25.00% = 25.00; total 85.00"
     assert Score.objects.filter(proposal=c).count() == 2
     selection = selectors.budget_selection(ranked=rows, capital_limit=110, revenue_limit=0)
     assert set(selection.chosen) == {b.pk, c.pk}
@@ -303,7 +303,29 @@ def test_delivery_reports_and_benefits(council, staff_user):
         value=Decimal(900),
         realised_saving=Decimal(12000),
     )
-    assert selectors.benefits_summary(proposal) == {"planned": Decimal(40000), "realised": Decimal(12000)}
+    assert selectors.benefits_summary(proposal) == {
+        "planned": Decimal(40000),
+        "other": Decimal(0),
+        "disbenefits": Decimal(0),
+        "realised": Decimal(12000),
+    }
+    # Issue 16, defect 10: only cash-releasing benefits count as savings.
+    services.benefit_add(
+        actor=staff_user,
+        proposal=proposal,
+        number="B2",
+        category="wider_social",
+        benefit_class="non_cash_releasing",
+        description="Residents' time saved",
+        service_feature="Online balance",
+        responsible_officer="Head of Revenues",
+        performance_measure="Minutes a call",
+        target_improvement="10 minutes",
+        full_year_value=Decimal(25000),
+        timescale_years=3,
+    )
+    summary = selectors.benefits_summary(proposal)
+    assert summary["planned"] == Decimal(40000) and summary["other"] == Decimal(25000)
 
 
 def test_schedule_refuses_a_dependency_loop(council, staff_user):
@@ -340,3 +362,23 @@ def test_suggestions_of_same_function_systems_in_partner_councils(council, partn
     same_job = make_application(partner_council, portal, name="Firmstep")
     make_application(partner_council, make_product(council, "Payments", publisher="Civica", functions=[1]))
     assert selectors.same_function_suggestions(proposal=proposal) == [same_job]
+
+
+def test_ranking_explanation_adds_up_as_shown(council, partnership_officer, staff_user):
+    # Issue 16, defect 10: a weight of 38.6% was shown as 39%, so "4.5 of 5 × 39% = 34.7" did not add up.
+    import re
+
+    so1, so2 = make_objectives(council)
+    services.weights_set_direct(actor=partnership_officer, council=council, weights={so1: "0.386", so2: "0.614"})
+    proposal = make_proposal(council, actor=staff_user)
+    other = UserFactory(email="second@borchester.example.org")
+    grant(other, Role.STAFF, council=council)
+    services.scores_record(actor=staff_user, proposal=proposal, scores={so1: (5, "x"), so2: (3, "x")})
+    services.scores_record(actor=other, proposal=proposal, scores={so1: (4, "y"), so2: (2, "y")})
+    [row], _ = selectors.ranking(user=staff_user, council=council)
+    parts = re.findall(r"SO\d ([\d.]+) of 5 × ([\d.]+)% = ([\d.]+)", row.explanation)
+    assert len(parts) == 2
+    for score, weight, contribution in parts:
+        assert abs(float(score) / 5 * float(weight) - float(contribution)) < 0.006
+    total = float(re.search(r"total ([\d.]+)", row.explanation).group(1))
+    assert abs(sum(float(c) for _, _, c in parts) - total) < 0.006 and total == row.score

@@ -95,6 +95,7 @@ def pages(p):
         f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/versions/1/",
         f"staff/portfolio/proposals/{project.pk}/cases/{case.pk}/compare/",
         "staff/portfolio/questions/",
+        f"staff/portfolio/proposals/{project.pk}/history/",
         f"staff/portfolio/proposals/{project.pk}/schedule/",
         f"staff/portfolio/proposals/{project.pk}/status/new/",
         f"staff/portfolio/proposals/{project.pk}/benefits/new/",
@@ -285,3 +286,40 @@ def test_partnership_ranking_ranks_every_councils_proposals(
     assert csv_body.splitlines()[1].split(",")[2] == "Theirs"
     client.force_login(staff_user)
     assert client.get(f"/partnerships/{partnership.slug}/portfolio/ranking/").status_code == 403
+
+
+def test_more_than_ten_objectives_are_refused_before_the_pairs_are_filled(client, council, partnership_officer):
+    # Issue 16, defect 10: the page used to take all 55 pairs and only then refuse.
+    make_objectives(council, tuple(f"SO{i}" for i in range(1, 12)))
+    client.force_login(partnership_officer)
+    response = client.get(f"/{council.slug}/staff/portfolio/strategy/weights/compare/", follow=True)
+    page = response.content.decode()
+    assert "There are 11 objectives. Pairwise comparison works with at most 10" in page
+    assert 'name="pair_' not in page
+
+
+def test_negative_money_and_uplifts_read_as_a_council_report_writes_them(client, council, staff_user):
+    from joinedup.portfolio.appraisal import YearFlow
+
+    proposal = make_proposal(council, actor=staff_user)
+    case = services.business_case_create(actor=staff_user, proposal=proposal, stage="BJC", ob_mitigation=Decimal("0.5"))
+    services.option_save(
+        actor=staff_user,
+        case=case,
+        name="Costly",
+        kind="preferred",
+        flows=[YearFlow(0, capital_cost=Decimal(20000)), YearFlow(1, benefit=Decimal(1000))],
+    )
+    client.force_login(staff_user)
+    page = client.get(f"/{council.slug}/staff/portfolio/proposals/{proposal.pk}/cases/{case.pk}/").content.decode()
+    assert "£-" not in page and "\u2212£" in page
+    assert "+100% on capital costs" in page and "+27% on the duration" in page
+    assert "× capital" not in page
+
+
+def test_history_page_lists_what_happened(client, council, staff_user, portfolio):
+    project = portfolio["project"]
+    client.force_login(staff_user)
+    page = client.get(f"/{council.slug}/staff/portfolio/proposals/{project.pk}/history/").content.decode()
+    for label in ("Idea proposed", "Vetting answers saved", "Gate decision recorded", "Status report added"):
+        assert label in page
