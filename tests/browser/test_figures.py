@@ -5,6 +5,7 @@ channel cost. axe-core finds no WCAG 2.2 AA problems on any of them, and they wo
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -48,7 +49,7 @@ def test_figures_work_without_javascript_and_download_as_csv(no_js_page, figures
     expect(page.locator(".govuk-error-summary")).to_contain_text("The end date must be the same as or after")
     with page.expect_download() as download:
         page.locator("#table-summary").locator("xpath=..").get_by_role("link", name=re.compile("^CSV")).click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("Measure,Unit,")
     assert "Digital take-up" in text
 
