@@ -4,6 +4,9 @@ from joinedup.core import views as core_views
 from joinedup.councils import views as council_views
 from joinedup.service_requests import views_public as service_request_views
 
+# A database outage answers 503 "service unavailable", not 500 (see core/availability.py).
+handler500 = "joinedup.core.availability.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
