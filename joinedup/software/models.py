@@ -475,7 +475,7 @@ class UsageEvidence(BaseModel):
 class ImportKind(models.TextChoices):
     M365_ACTIVE_USER = "m365_active_user", "Microsoft 365 active user detail (CSV)"
     LICENCE_EXPORT = "licence_export", "Licence assignment export (CSV)"
-    ENTRA_SIGNIN = "entra_signin", "Entra sign-in log (CSV)"
+    ENTRA_SIGNIN = "entra_signin", "Entra sign-in log (CSV or JSON)"
     M365_APPS = "m365_apps", "Microsoft 365 Apps user detail (CSV)"
     GENERIC = "generic", "Any other usage file, choosing which column is which (CSV)"
 

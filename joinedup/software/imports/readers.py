@@ -380,31 +380,46 @@ def read_entra_signins(data, dictionary, *, fast: bool = True) -> ImportResult:
     Logs run to millions of rows, so DuckDB reads and groups the file first; a file it finds any
     problem in is read row by row, which reports each problem by row and column.
     """
+    from joinedup.software.imports.entra_json import is_json, json_records
+
+    if is_json(data):
+        result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
+        return entra_from_rows(result, json_records(data, result), dictionary, JSON_NAMES)
     if fast:
         dictionary = list(dictionary)
         result = _read_entra_duckdb(data, dictionary)
         if result is not None:
             return result
     result = ImportResult(kind=ImportKind.ENTRA_SIGNIN)
+    return entra_from_rows(result, read_rows(data, ENTRA_SIGNIN_COLUMNS, result), dictionary, CSV_NAMES)
+
+
+# The names of the columns (or JSON keys) that messages give.
+CSV_NAMES = {"date": "Date (UTC)", "person": "Username"}
+JSON_NAMES = {"date": "createdDateTime", "person": "userPrincipalName"}
+
+
+def entra_from_rows(result, rows, dictionary, names) -> ImportResult:
+    """Count the sign-ins of (row number, {date, person, application, status, error_code}) rows."""
     lookup = ProductLookup(dictionary)
     counts = defaultdict(int)
     people = set()
     products_people = defaultdict(set)
-    for row, values in read_rows(data, ENTRA_SIGNIN_COLUMNS, result):
+    for row, values in rows:
         if not _entra_succeeded(values.get("status", ""), values.get("error_code", "")):
             result.skipped += 1
             continue
         try:
-            day = result.date(row, "Date (UTC)", values["date"])
+            day = result.date(row, names["date"], values["date"])
         except ValueError as error:
-            result.error(row, "Date (UTC)", str(error))
+            result.error(row, names["date"], str(error))
             continue
         if day is None:
-            result.error(row, "Date (UTC)", "The date is empty.")
+            result.error(row, names["date"], "The date is empty.")
             continue
         person = values["person"].lower()
         if not person:
-            result.error(row, "Username", "The user name is empty.")
+            result.error(row, names["person"], "The user name is empty.")
             continue
         if result.report_refresh_date is None or day > result.report_refresh_date:
             result.report_refresh_date = day  # the newest successful sign-in, as the DuckDB reader
