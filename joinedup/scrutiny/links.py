@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from joinedup.accounts import permissions
-from joinedup.accounts.models import RoleAssignment
+from joinedup.accounts.models import Role, RoleAssignment
 from joinedup.core.account_links import AccountLink
 from joinedup.councils.models import Council, Partnership
 from joinedup.scrutiny import rules
@@ -31,6 +31,17 @@ def account_links(user) -> list[AccountLink]:
                     f"Scrutiny at {council.name}",
                     reverse("scrutiny:home", args=[council.slug]),
                     "Committees, meetings, the work programme, recommendations and scrutiny reports.",
+                )
+            )
+    holders = RoleAssignment.objects.filter(user=user, role=Role.PORTFOLIO_HOLDER, council__is_active=True)
+    for assignment in holders.select_related("council").order_by("council__name"):
+        if rules.can_view(user, assignment.council):
+            links.append(
+                AccountLink(
+                    SECTION,
+                    f"Your portfolio holder pack at {assignment.council.name}",
+                    reverse("scrutiny:holder-pack", args=[assignment.council.slug]),
+                    "The figures for your service areas, month by month. It is also emailed to you each month.",
                 )
             )
     partnerships = (

@@ -175,10 +175,7 @@ STATUS_NAMES = {
 }
 
 
-def recommendations(*, user, owner, committee=None, published_only=False, today=None) -> list[Recommendation]:
-    """The owner's recommendations (one committee's if given), each with `.status` as of today."""
-    if not published_only:
-        require_view(user, owner)
+def _recommendation_rows(owner, *, committee=None, published_only=False, today=None) -> list[Recommendation]:
     today = today or timezone.localdate()
     qs = (
         Recommendation.objects.filter(**{f"report__committee__{k}": v for k, v in _owner_filter(owner).items()})
@@ -194,6 +191,22 @@ def recommendations(*, user, owner, committee=None, published_only=False, today=
     for rec in rows:
         rec.status = status(rec, today)
     return rows
+
+
+def recommendations(*, user, owner, committee=None, today=None) -> list[Recommendation]:
+    """The owner's recommendations (one committee's if given), each with `.status` as of today."""
+    require_view(user, owner)
+    return _recommendation_rows(owner, committee=committee, today=today)
+
+
+def published_recommendations(*, owner, today=None) -> list[Recommendation]:
+    """Recommendations of published reports, for the public page (no sign-in)."""
+    return _recommendation_rows(owner, published_only=True, today=today)
+
+
+def responses_owed(*, owner, today=None) -> list[Recommendation]:
+    """Recommendations with the executive, not yet answered (due or overdue): for the holder pack."""
+    return [r for r in _recommendation_rows(owner, today=today) if r.status.key in ("awaiting", "overdue")]
 
 
 def published_reports(*, owner, today=None) -> list[Report]:

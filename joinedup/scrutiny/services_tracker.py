@@ -414,6 +414,45 @@ def recurring_reminders_send(*, today: datetime.date | None = None) -> int:
     return queued
 
 
+@transaction.atomic
+def holder_packs_send(*, today: datetime.date | None = None) -> int:
+    """Email each portfolio holder their pack for last month, with a link to the page. Each
+    holder gets one a month per council, however often this runs. Return how many were queued."""
+    from joinedup.notifications.models import Message
+    from joinedup.notifications.services import message_queue
+    from joinedup.scrutiny import pack
+
+    today = today or timezone.localdate()
+    month = pack.last_month(today)
+    queued = 0
+    for assignment in RoleAssignment.objects.filter(role=Role.PORTFOLIO_HOLDER, user__is_active=True).select_related(
+        "user", "council"
+    ):
+        user, council = assignment.user, assignment.council
+        key = f"scrutiny.holder_pack:{user.pk}:{council.pk}:{month:%Y-%m}"
+        if Message.objects.filter(dedupe_key=key).exists():
+            continue  # this month's pack has gone already: do not work it out again
+        data = pack.pack(user=user, council=council, month=month)
+        path = reverse("scrutiny:holder-pack", args=[council.slug]) + f"?month={month:%Y-%m}"
+        message = message_queue(
+            council=council,
+            event="scrutiny.holder_pack",
+            channel="email",
+            recipient=user.email,
+            context={
+                "recipient_name": user.get_short_name(),
+                "council_name": council.name,
+                "expected_by": data["month"],
+                "overdue_list": pack.pack_text(data),
+                "tracking_url": settings.SITE_URL + path,
+            },
+            obj=assignment,
+            dedupe_key=key,
+        )
+        queued += message is not None
+    return queued
+
+
 # Saved scrutiny reports
 
 

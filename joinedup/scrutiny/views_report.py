@@ -77,3 +77,28 @@ def data_report_pdf(request, pk, version_pk, council_slug=None, partnership_slug
     response = FileResponse(saved.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def holder_pack(request, council_slug):
+    """A portfolio holder's own pack: the figures for their service areas, for a month."""
+    from joinedup.scrutiny import pack
+
+    scope = workspace_scope(request, council_slug)
+    if pack.holder_assignment(request.user, scope.council) is None:
+        raise PermissionDenied("Only portfolio holders have a portfolio holder pack.")
+    months = [pack.last_month(timezone.localdate())]
+    for _ in range(11):
+        months.append(pack.last_month(months[-1]))
+    chosen = request.GET.get("month", "")
+    month = next((m for m in months if f"{m:%Y-%m}" == chosen), months[0])
+    return render(
+        request,
+        "scrutiny/holder_pack.html",
+        _context(
+            scope,
+            pack=pack.pack(user=request.user, council=scope.council, month=month),
+            month=month,
+            months=months,
+        ),
+    )

@@ -294,7 +294,7 @@ STATUS_FILTERS = [("", "All"), *selectors.STATUS_NAMES.items()]
 def public(request, council_slug=None, partnership_slug=None, fmt=None):
     """Recommendations of published reports and the executive's responses: no sign-in, no names."""
     scope = scope_for(request, council_slug, partnership_slug)
-    rows = selectors.recommendations(user=None, owner=scope.owner, published_only=True)
+    rows = selectors.published_recommendations(owner=scope.owner)
     name = f"{scope.slug}-scrutiny-recommendations-published-{timezone.localdate()}"
     if fmt == "csv":
         return exports.csv_response(name, selectors.PUBLIC_COLUMNS, selectors.public_rows(rows))

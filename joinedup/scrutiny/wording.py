@@ -28,11 +28,23 @@ WORDING = {
         ),
         sms_body="{reference} is due on {category}'s work programme by {expected_by}. {tracking_url}",
     ),
+    # Monthly, to each portfolio holder: the figures for their service areas.
+    "scrutiny.holder_pack": Wording(
+        email_subject="Your portfolio holder pack for {expected_by}",
+        email_body=(
+            "Hello {recipient_name},\n\n"
+            "The figures for your service areas at {council_name} for {expected_by}:\n\n"
+            "{overdue_list}\n\n"
+            "See the pack, with the month before and the same month a year before:\n{tracking_url}"
+        ),
+        sms_body="{council_name}: your portfolio holder pack for {expected_by} is ready. {tracking_url}",
+    ),
 }
 
 DESCRIPTIONS = {
     "scrutiny.response_overdue": ("Executive's response to a scrutiny recommendation overdue", "the scrutiny officer"),
     "scrutiny.topic_reminder": ("Recurring scrutiny topic due in 8 weeks", "the scrutiny officer"),
+    "scrutiny.holder_pack": ("Monthly portfolio holder pack", "each portfolio holder"),
 }
 
 

@@ -195,6 +195,22 @@ def test_public_pages(page, axe, demo):
     assert "/account/sign-in/" in page.url and response.status == 200
 
 
+def test_portfolio_holder_reads_the_workspace_and_their_pack(page, axe, demo):
+    sign_in(page, "portfolio.holder@example.org", f"{BASE}portfolio-holder-pack/", check_url=True)
+    expect(page.locator("h1")).to_contain_text("Portfolio holder pack:")
+    expect(page.locator("main")).to_contain_text("Customer Services")
+    axe(page)
+    page.get_by_label("Month").select_option(index=2)
+    page.get_by_role("button", name="Show this month").click()
+    expect(page.locator("main")).to_contain_text("Waste and Recycling")
+    axe(page)
+    open_page(page, BASE, "Scrutiny")
+    expect(page.get_by_role("link", name="Set up a committee or task group")).to_have_count(0)
+    osc = Committee.objects.get(council=demo, code="OSC")
+    open_page(page, f"{BASE}committees/{osc.pk}/programme/new/", status=403)
+    axe(page)
+
+
 def test_everything_works_without_javascript(no_js_page, demo):
     """The same forms, with JavaScript turned off: nothing on these pages needs it."""
     page = no_js_page

@@ -7,7 +7,8 @@ from joinedup.scrutiny import tasks
 class Command(BaseCommand):
     help = (
         "Tell scrutiny officers of executive responses past their s.9FE due date and of recurring topics "
-        "due within 8 weeks (each once), and make sure the daily task is scheduled."
+        "due within 8 weeks (each once), send portfolio holders last month's pack (once a month), and make sure "
+        "the daily task is scheduled."
     )
 
     def add_arguments(self, parser):
@@ -17,5 +18,6 @@ class Command(BaseCommand):
         if not schedule_only:
             self.stdout.write(f"Overdue-response messages queued: {tracker.overdue_responses_notify()}")
             self.stdout.write(f"Recurring-topic reminders queued: {tracker.recurring_reminders_send()}")
+            self.stdout.write(f"Portfolio holder packs queued: {tracker.holder_packs_send()}")
         scheduled = tasks.reminders_schedule()
         self.stdout.write("Daily task scheduled." if scheduled else "The daily task was already scheduled.")
