@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.core import events
+from joinedup.core.headers import allow_features
 from joinedup.core.ratelimit import limit_posts
 from joinedup.core.validation import add_to_form
 from joinedup.councils.views import council_from_path
@@ -357,6 +358,7 @@ def report_stop(request, council_slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@allow_features("geolocation")  # the "use my location" button
 def report_location(request, council_slug):
     council, state, category, blocked = _journey(request, council_slug, "report-location")
     if blocked:
