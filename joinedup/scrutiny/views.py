@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from joinedup.accounts.models import Role, User
 from joinedup.core.ratelimit import limit_posts
 from joinedup.core.validation import add_to_form
+from joinedup.councils.models import Council
 from joinedup.scrutiny import forms, rules, selectors, services
 from joinedup.scrutiny.scope import scope_for, workspace_scope
 from joinedup.scrutiny.scoring import scheme_for
@@ -136,7 +137,7 @@ def member_new(request, pk, council_slug=None, partnership_slug=None):
         users=User.objects.filter(
             role_assignments__role=Role.SCRUTINY_MEMBER, role_assignments__council__in=councils
         ).distinct(),
-        councils=type(councils[0]).objects.filter(pk__in=[c.pk for c in councils]) if councils else None,
+        councils=Council.objects.filter(pk__in=[c.pk for c in councils]).order_by("name"),
     )
     if (
         request.method == "POST"

@@ -86,6 +86,9 @@ def test_no_one_else_opens_them(client, council, world, resident, outside_counci
         client.force_login(user)
         for url in pages(council, world):
             assert client.get(url).status_code == 403, (user.email, url)
+        # Nor the joint scrutiny of a partnership their council is not in.
+        joint = reverse("scrutiny_partnership:home", args=[council.partnership.slug])
+        assert client.get(joint).status_code == 403, user.email
 
 
 def test_another_councils_records_are_not_found_under_its_address(client, council, world, outside_council):
