@@ -219,6 +219,32 @@ def case_appraisals(*, case) -> list[OptionAppraisal]:
     return out
 
 
+def case_economics(*, case, appraisals=None) -> dict:
+    """The incremental economic case: each option against business as usual (or the do-minimum
+    when there is no business-as-usual option), and the preferred option's sensitivity table."""
+    from joinedup.portfolio import economic
+
+    appraisals = appraisals if appraisals is not None else case_appraisals(case=case)
+    good = [a for a in appraisals if a.result is not None]
+    baseline = next((a for a in good if a.option.kind == OptionKind.BAU), None) or next(
+        (a for a in good if a.option.kind == OptionKind.DO_MINIMUM), None
+    )
+    rows = []
+    if baseline is not None:
+        rows = [(a, economic.incremental(a.result, baseline.result)) for a in good if a is not baseline]
+    preferred = next((a for a in good if a.option.kind == OptionKind.PREFERRED), None)
+    sensitivity = []
+    if preferred is not None:
+        ob = optimism_bias_for(case.ob_category, case.ob_mitigation)
+        sensitivity = economic.sensitivity(
+            preferred.flows,
+            bands=case.discount_schedule.band_list(),
+            optimism_bias=ob["cost"],
+            ob_applies_to=ob["applies_to"],
+        )
+    return {"baseline": baseline, "rows": rows, "preferred": preferred, "sensitivity": sensitivity}
+
+
 def preferred_appraisal(proposal):
     """The preferred option of the proposal's latest case, appraised, or None."""
     case = proposal.business_cases.order_by("-created_at").first()

@@ -370,7 +370,9 @@ def _case_context(request, council, proposal, case):
     from joinedup.portfolio import gates, versions
 
     approved = versions.approved_version(case)
+    appraisals = selectors.case_appraisals(case=case)
     return {
+        "economics": selectors.case_economics(case=case, appraisals=appraisals),
         "approved_version": approved,
         "draft_changed": gates.draft_changed(case) if approved else True,
         "versions": list(case.versions.all()),
@@ -380,7 +382,7 @@ def _case_context(request, council, proposal, case):
         "proposal": proposal,
         "case": case,
         "sections": [(label, question, getattr(case, name)) for name, label, question in FIVE_CASES],
-        "appraisals": selectors.case_appraisals(case=case),
+        "appraisals": appraisals,
         "ob": optimism_bias_for(case.ob_category, case.ob_mitigation),
         "gates": case.gates.select_related("recorded_by", "decided_by", "version"),
         "can_edit": rules.can_edit_proposal(request.user, proposal),
