@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.software import views
+from joinedup.software import views, views_imports, views_workflows
 
 app_name = "software"
 
@@ -32,12 +32,16 @@ urlpatterns = [
     path("staff/software/renewals/calendar/", views.calendar_feed, name="calendar-feed"),
     path("staff/software/download/<slug:table>.<slug:fmt>", views.export, name="export"),
     path("staff/software/risks/", views.risks, name="risks"),
-    path("staff/software/imports/", views.import_upload, name="import"),
-    path("staff/software/imports/<int:pk>/", views.import_preview, name="import-preview"),
-    path("staff/software/imports/<int:pk>/columns/", views.import_mapping, name="import-mapping"),
-    path("staff/software/reclaim-and-attest/", views.workflow_list, name="workflows"),
-    path("staff/software/reclaim-and-attest/reclaim/new/", views.reclaim_start, name="reclaim-start"),
-    path("staff/software/reclaim-and-attest/reclaim/<int:pk>/", views.reclaim_decide, name="reclaim-decide"),
-    path("staff/software/reclaim-and-attest/attestation/new/", views.campaign_start, name="campaign-start"),
-    path("staff/software/reclaim-and-attest/attestation/<int:pk>/", views.attestation_answer, name="attestation"),
+    path("staff/software/imports/", views_imports.import_upload, name="import"),
+    path("staff/software/imports/<int:pk>/", views_imports.import_preview, name="import-preview"),
+    path("staff/software/imports/<int:pk>/columns/", views_imports.import_mapping, name="import-mapping"),
+    path("staff/software/reclaim-and-attest/", views_workflows.workflow_list, name="workflows"),
+    path("staff/software/reclaim-and-attest/reclaim/new/", views_workflows.reclaim_start, name="reclaim-start"),
+    path("staff/software/reclaim-and-attest/reclaim/<int:pk>/", views_workflows.reclaim_decide, name="reclaim-decide"),
+    path("staff/software/reclaim-and-attest/attestation/new/", views_workflows.campaign_start, name="campaign-start"),
+    path(
+        "staff/software/reclaim-and-attest/attestation/<int:pk>/",
+        views_workflows.attestation_answer,
+        name="attestation",
+    ),
 ]

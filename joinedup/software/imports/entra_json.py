@@ -38,7 +38,7 @@ def json_records(data, result: ImportResult):
 
     import duckdb
 
-    from joinedup.software.imports.readers import _duckdb_connection
+    from joinedup.software.imports.entra import _duckdb_connection
 
     with open_file(data) as file:
         head = file.read(CHUNK).removeprefix(codecs.BOM_UTF8).lstrip()
