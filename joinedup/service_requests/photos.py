@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from PIL import Image, ImageChops, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 
 from joinedup.core.audit import audit_record
 from joinedup.core.files import files_delete, files_delete_after_commit, orphan_files_remove
@@ -103,6 +103,9 @@ def _open(data: bytes) -> Image.Image:
         # verify() leaves the image unusable, and does not decode the pixels: do that too, so a
         # cut-off file is caught here and not half-stored.
         with DECODE_SLOTS:
+            # WeasyPrint (the scrutiny report's PDF) sets this on import, process-wide, which would
+            # let a cut-off photo through with its missing part painted grey: photos are strict.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
             try:
                 image = Image.open(io.BytesIO(data))
                 orientation = _orientation(image)

@@ -257,3 +257,16 @@ def test_ten_maximum_size_photos_at_once_stay_under_300_mb_in_one_process(tmp_pa
     peak_mb, failures, first = result.stdout.split(maxsplit=2)
     assert int(failures) == 0, first
     assert int(peak_mb) < 300, f"peak memory {peak_mb} MB"
+
+
+def test_a_cut_off_jpeg_is_refused_even_after_weasyprint_is_imported(service_request):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it, whatever the import order
+    data = image_bytes(size=(800, 600), quality=95)
+    with pytest.raises(ValidationError) as error:
+        photos.photo_add(request=service_request, upload=upload(data[: len(data) // 2]))
+    assert error.value.messages == [photos.DAMAGED]
+    assert not Photo.objects.exists()
