@@ -100,7 +100,7 @@ is the time that 95 lookups in 100 beat. A µs (microsecond) is a millionth of a
 
 
 # Each benchmark is a module of this package with TITLE, run() and markdown(result).
-MODULES = ["ward_lookup", "service_requests", "open311", "software_usage"]
+MODULES = ["ward_lookup", "service_requests", "open311", "software_usage", "figures"]
 
 
 def _names(variable: str) -> set[str]:

@@ -96,7 +96,13 @@ def _is_reopening(from_status: str, to_status: str) -> bool:
 
 def request_rows_for_day(council_id: int, day: datetime.date) -> tuple[list[RequestDaily], list[ResolutionDaily]]:
     """Work out one council's RequestDaily and ResolutionDaily rows for one day from the raw rows."""
-    start, end = day_bounds(day)
+    return request_rows_between(council_id, *day_bounds(day), day=day)
+
+
+def request_rows_between(
+    council_id: int, start: datetime.datetime, end: datetime.datetime, *, day: datetime.date
+) -> tuple[list[RequestDaily], list[ResolutionDaily]]:
+    """The same counts for any span of time, dated `day` (the benchmark uses it for whole periods)."""
     rows: dict[tuple[int, str], dict] = defaultdict(lambda: defaultdict(int))
     histogram: dict[tuple[int, int], int] = defaultdict(int)
 

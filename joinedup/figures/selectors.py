@@ -15,10 +15,11 @@ strings, ISO dates) that pages, downloads, the scrutiny report and tests can all
     figures["tables"]        # {table key: {"key", "title", "explanation", "columns": [{"key", "label",
         #  "unit"}], "rows": [{column key: value, ..., "suppressed": [column keys]}]}}
     figures["summary"]       # a few sentences saying what the figures show
-    partnership_figures(partnership=p, period=period, filters=Filters(), public=True)
+    partnership_figures(partnership=p, period=period, filters=Filters(), public=True, detail=False)
         # {"partnership", "period", "filters", "councils": [{"name", "slug", "gss_code"}],
         #  "measures": [{"key", "label", "unit", "explanation", "values": {slug: value},
-        #                "suppressed": [slugs]}], "tables": {"comparison": table}, "by_council": {slug: figures}}
+        #                "suppressed": [slugs]}], "tables": {"comparison": table}}, and with detail=True
+        #  also "by_council": {slug: that council's council_figures}
 
 `public=True` (the default) suppresses small counts: a count from 1 to 4, and any rate or time
 worked out from fewer than 5, is None with its column named in "suppressed". Members' and staff
@@ -187,10 +188,20 @@ def council_figures(*, council, period: Period, filters: Filters = NO_FILTERS, p
     }
 
 
-def partnership_figures(*, partnership, period: Period, filters: Filters = NO_FILTERS, public: bool = True) -> dict:
-    """The same measures for every council of a partnership, side by side (see the module docstring)."""
+def partnership_figures(
+    *, partnership, period: Period, filters: Filters = NO_FILTERS, public: bool = True, detail: bool = False
+) -> dict:
+    """The same measures for every council of a partnership, side by side (see the module docstring).
+
+    With detail=True the result also has "by_council": each council's full council_figures.
+    """
     councils = list(partnership.councils.filter(is_active=True).order_by("name"))
-    by_council = {c.slug: council_figures(council=c, period=period, filters=filters, public=public) for c in councils}
+    if detail:
+        by_council = {
+            c.slug: council_figures(council=c, period=period, filters=filters, public=public) for c in councils
+        }
+    else:
+        by_council = {c.slug: {"measures": _measures(c, period, filters, public)} for c in councils}
     measures = []
     for index, m in enumerate(MEASURES):
         item = {
@@ -226,5 +237,5 @@ def partnership_figures(*, partnership, period: Period, filters: Filters = NO_FI
         "councils": [{"name": c.name, "slug": c.slug, "gss_code": c.gss_code} for c in councils],
         "measures": measures,
         "tables": {"comparison": comparison},
-        "by_council": by_council,
+        **({"by_council": by_council} if detail else {}),
     }
