@@ -127,6 +127,12 @@ def test_officer_records_evidence_response_and_progress(page, axe, demo, tmp_pat
     axe(page)
     open_page(page, f"{BASE}committees/{osc.pk}/meetings/new/", "Add a meeting")
     axe(page)
+    open_page(page, f"{BASE}committees/{osc.pk}/meetings/{meeting.pk}/items/new/", "Add an agenda item")
+    axe(page)
+    open_page(page, f"{BASE}committees/{osc.pk}/reports/new/", "Add a report")
+    axe(page)
+    open_page(page, f"{BASE}recommendations/{rec.pk}/edit/", f"Change recommendation {rec.reference}")
+    axe(page)
 
     open_page(page, f"{BASE}committees/{osc.pk}/meetings/{meeting.pk}/", f"Meeting on {meeting.date:%A %-d %B %Y}")
     axe(page)
