@@ -26,7 +26,7 @@ run: deps
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT) with a task worker. Press Ctrl-C to stop both."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker & \
+	$(PY) manage.py task_worker & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests run on PYTEST_WORKERS pytest-xdist workers (one per core); 0 runs them in one process.

@@ -152,6 +152,10 @@ TASKS = {
 }
 # /healthz reports the task queue as delayed when the oldest waiting task is older than this.
 TASK_QUEUE_DELAY_WARNING_SECONDS = env.int("TASK_QUEUE_DELAY_WARNING_SECONDS", default=300)
+# /healthz counts a task worker as alive if its heartbeat is this recent, and says "stalled"
+# when tasks have waited this long and no worker has taken one for as long.
+TASK_WORKER_SILENT_SECONDS = env.int("TASK_WORKER_SILENT_SECONDS", default=60)
+TASK_WORKER_STALL_SECONDS = env.int("TASK_WORKER_STALL_SECONDS", default=120)
 
 # AUTHENTICATION
 AUTH_USER_MODEL = "accounts.User"

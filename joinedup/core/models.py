@@ -55,3 +55,20 @@ class AuditEntry(models.Model):
             else:
                 lines.append((field, text(value)))
         return lines
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker (`manage.py task_worker`) saying it is alive, and when it last took a task.
+
+    Each worker updates its own row every few seconds; `/healthz` counts the workers seen lately.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+    task_taken_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Task worker {self.worker_id} on {self.hostname} (pid {self.pid})"

@@ -62,13 +62,48 @@ def _task_queue_status() -> dict:
     }
 
 
+def _seconds_since(moment) -> int | None:
+    return None if moment is None else max(round((timezone.now() - moment).total_seconds()), 0)
+
+
+def _workers_status(task_queue: dict) -> dict:
+    """The task workers' heartbeats (`manage.py task_worker`), and whether work waits with nobody taking it."""
+    from django.db.models import Max
+
+    from joinedup.core.models import WorkerHeartbeat
+
+    alive_since = timezone.now() - timezone.timedelta(seconds=settings.TASK_WORKER_SILENT_SECONDS)
+    latest = WorkerHeartbeat.objects.aggregate(seen=Max("seen_at"), taken=Max("task_taken_at"))
+    taken_seconds = _seconds_since(latest["taken"])
+    stall = settings.TASK_WORKER_STALL_SECONDS
+    stalled = (
+        task_queue.get("waiting", 0) > 0
+        and task_queue.get("oldest_waiting_seconds", 0) > stall
+        and (taken_seconds is None or taken_seconds > stall)
+    )
+    alive = WorkerHeartbeat.objects.filter(seen_at__gte=alive_since).count()
+    return {
+        "status": "stalled" if stalled else ("ok" if alive else "none"),
+        "alive": alive,
+        "last_seen_seconds": _seconds_since(latest["seen"]),
+        "last_task_taken_seconds": taken_seconds,
+    }
+
+
+def _outbox_status() -> dict:
+    from joinedup.notifications.selectors import outbox_health
+
+    return outbox_health()
+
+
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):
-    """Report the database and the task queue as JSON, for load balancers and monitoring.
+    """Report the database, the task queue, the workers and the outbox as JSON, for load balancers.
 
-    503 when the database cannot be reached; "degraded" (still 200) when tasks are waiting
-    longer than TASK_QUEUE_DELAY_WARNING_SECONDS, which usually means no worker is running.
+    503 when the database cannot be reached. "degraded" (still 200) when tasks are waiting
+    longer than TASK_QUEUE_DELAY_WARNING_SECONDS, when work waits and no worker has taken a task
+    for TASK_WORKER_STALL_SECONDS, or when sending messages is failing.
     """
     body = {"status": "ok"}
     try:
@@ -79,9 +114,15 @@ def healthz(request):
         return JsonResponse(body, status=503)
     try:
         body["task_queue"] = _task_queue_status()
+        body["workers"] = _workers_status(body["task_queue"])
+        body["outbox"] = _outbox_status()
     except DatabaseError as error:
         body.update(status="error", task_queue={"status": "error", "error": error.__class__.__name__})
         return JsonResponse(body, status=503)
-    if body["task_queue"]["status"] != "ok":
+    if (
+        body["task_queue"]["status"] != "ok"
+        or body["workers"]["status"] == "stalled"
+        or body["outbox"]["status"] != "ok"
+    ):
         body["status"] = "degraded"
     return JsonResponse(body)

@@ -60,6 +60,7 @@ def test_healthz_reports_database_and_task_queue(client):
         "oldest_waiting_seconds": 0,
         "failed_last_24_hours": 0,
     }
+    assert body["outbox"] == {"status": "ok", "waiting": 0, "oldest_waiting_seconds": 0, "retrying": 0}
 
 
 def test_healthz_says_degraded_when_tasks_wait_too_long(client, settings):
