@@ -209,4 +209,7 @@ def seed_demo(*, password: str) -> list[DemoUser]:
     from joinedup.scrutiny.demo import seed_scrutiny
 
     seed_scrutiny(password=password)
+    from joinedup.figures.demo import seed_figures
+
+    seed_figures()  # last: the figures count everything seeded above
     return demo_users
