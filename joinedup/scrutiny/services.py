@@ -15,6 +15,7 @@ from joinedup.core.audit import audit_record, field_changes
 from joinedup.councils.models import Council, Partnership
 from joinedup.scrutiny import rules
 from joinedup.scrutiny.models import (
+    EVIDENCE_FOLDER,
     AgendaItem,
     Committee,
     CommitteeKind,
@@ -438,3 +439,14 @@ def recurring_topic_create(
     recurring.save()
     _audit(actor, "recurring_topic.create", recurring, committee, {"title": recurring.title}, source)
     return recurring
+
+
+def orphan_files_clean() -> int:
+    """Delete evidence documents and report PDFs in the private store that no row names (left by a
+    save whose transaction rolled back after the file was written), once they are an hour old."""
+    from joinedup.core.files import orphan_files_remove
+    from joinedup.scrutiny.models import REPORTS_FOLDER, DataReport
+
+    storage = EvidenceDocument._meta.get_field("file").storage
+    removed = orphan_files_remove(storage=storage, folder=EVIDENCE_FOLDER, model=EvidenceDocument, fields=["file"])
+    return removed + orphan_files_remove(storage=storage, folder=REPORTS_FOLDER, model=DataReport, fields=["pdf"])

@@ -12,13 +12,16 @@ RUN_AT = datetime.time(6, 30)
 @task()
 def send_scrutiny_reminders() -> dict:
     """Tell scrutiny officers of overdue executive responses and recurring topics due in 8 weeks,
-    send portfolio holders last month's pack (once a month), then wait for tomorrow morning."""
+    send portfolio holders last month's pack (once a month), remove stored files no row names,
+    then wait for tomorrow morning."""
+    from joinedup.scrutiny import services
     from joinedup.scrutiny import services_tracker as tracker
 
     done = {
         "overdue": tracker.overdue_responses_notify(),
         "recurring": tracker.recurring_reminders_send(),
         "holder_packs": tracker.holder_packs_send(),
+        "orphan_files": services.orphan_files_clean(),
     }
     reminders_schedule()
     return done

@@ -280,3 +280,56 @@ def test_recurring_topic_alternates_and_reminds_eight_weeks_before(partnership, 
     # In the year between, the assurance item.
     tracker.recurring_reminders_send(today=D(2028, 1, 5))
     assert Topic.objects.get(recurring=recurring, due_on=D(2028, 3, 1)).title == "Assurance item"
+
+
+def test_files_left_by_a_rolled_back_save_are_removed(settings, committee, scrutiny_member):
+    import os
+    import time
+
+    from django.db import transaction
+
+    meeting = services.meeting_create(actor=scrutiny_member, committee=committee, date=D(2026, 9, 1))
+    item = services.agenda_item_add(actor=scrutiny_member, meeting=meeting, title="ICT")
+    kept = services.evidence_add(
+        actor=scrutiny_member,
+        item=item,
+        witness="Kept",
+        summary="Kept.",
+        documents=[SimpleUploadedFile("kept.txt", b"kept", content_type="text/plain")],
+    ).documents.get()
+
+    class Stop(Exception):
+        pass
+
+    with pytest.raises(Stop), transaction.atomic():
+        services.evidence_add(
+            actor=scrutiny_member,
+            item=item,
+            witness="Lost",
+            summary="Rolled back after the file was written.",
+            documents=[SimpleUploadedFile("lost.txt", b"lost", content_type="text/plain")],
+        )
+        raise Stop
+    folder = settings.PRIVATE_FILES_ROOT / "scrutiny-evidence"
+    assert len(list(folder.iterdir())) == 2
+    assert services.orphan_files_clean() == 0  # younger than an hour: its transaction may be running
+    hour_ago = time.time() - 2 * 3600
+    for path in folder.iterdir():
+        os.utime(path, (hour_ago, hour_ago))
+    assert services.orphan_files_clean() == 1
+    assert [p.name for p in folder.iterdir()] == [os.path.basename(kept.file.name)]
+
+
+def test_the_command_runs_every_daily_job(committee, officer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_scrutiny_reminders", stdout=out)
+    text = out.getvalue()
+    for line in ("Overdue-response messages queued: 0", "Portfolio holder packs queued:", "Orphaned files removed: 0"):
+        assert line in text
+    assert "Daily task scheduled." in text
+    call_command("send_scrutiny_reminders", "--schedule-only", stdout=out)
+    assert "already scheduled" in out.getvalue()

@@ -1,14 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from joinedup.scrutiny import services, tasks
 from joinedup.scrutiny import services_tracker as tracker
-from joinedup.scrutiny import tasks
 
 
 class Command(BaseCommand):
     help = (
         "Tell scrutiny officers of executive responses past their s.9FE due date and of recurring topics "
         "due within 8 weeks (each once), send portfolio holders last month's pack (once a month), and make sure "
-        "the daily task is scheduled."
+        "the daily task is scheduled. Also removes stored evidence and report files that no row names."
     )
 
     def add_arguments(self, parser):
@@ -19,5 +19,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Overdue-response messages queued: {tracker.overdue_responses_notify()}")
             self.stdout.write(f"Recurring-topic reminders queued: {tracker.recurring_reminders_send()}")
             self.stdout.write(f"Portfolio holder packs queued: {tracker.holder_packs_send()}")
+            self.stdout.write(f"Orphaned files removed: {services.orphan_files_clean()}")
         scheduled = tasks.reminders_schedule()
         self.stdout.write("Daily task scheduled." if scheduled else "The daily task was already scheduled.")
