@@ -5,6 +5,7 @@ Rows go in through PostgreSQL's COPY, or bulk_create on SQLite, never one save()
 Each request gets its 'reported' history entry; numbers continue from each council's counter.
 """
 
+import contextlib
 import datetime
 import json
 import random
@@ -125,9 +126,17 @@ def _copy_rows(table: str, columns: list[str], rows) -> None:
                 copy.write_row(row)
 
 
-@transaction.atomic
+# Rows written in one transaction. Each batch takes the council's request counter only to
+# reserve its numbers, so a resident's report sent while the generator runs waits a moment at
+# most, not for the whole run.
+BATCH = 50_000
+
+
 def generate_requests(*, total: int, seed: int = 2026, councils=None) -> dict[str, int]:
-    """Add `total` requests spread evenly over the councils (all by default). Return counts per council."""
+    """Add `total` requests spread evenly over the councils (all by default). Return counts per council.
+
+    Each batch of BATCH requests is committed on its own; a run stopped half way keeps the batches
+    it finished, each complete with its history."""
     rng = random.Random(seed)
     now = timezone.now()
     councils = list(councils or Council.objects.order_by("gss_code"))
@@ -138,27 +147,54 @@ def generate_requests(*, total: int, seed: int = 2026, councils=None) -> dict[st
         if not categories or not share:
             continue
         wards = list(Ward.objects.filter(council=council).defer("boundary"))
-        counter, _ = RequestCounter.objects.select_for_update().get_or_create(council=council)
-        start = counter.last_number + 1
-        rows = _rows(council, categories, wards, share, start, rng, now)
-        if connection.vendor == "postgresql":
-            _copy_rows(
-                ServiceRequest._meta.db_table, REQUEST_COLUMNS, (row[:9] + (EMPTY_JSON,) + row[10:] for row in rows)
-            )
-        else:
-            batch = []
-            for row in rows:
-                values = dict(zip(REQUEST_COLUMNS, row, strict=True))
-                values["answers"] = {}
-                batch.append(ServiceRequest(**values))
-                if len(batch) == 5000:
-                    ServiceRequest.objects.bulk_create(batch)
-                    batch = []
-            ServiceRequest.objects.bulk_create(batch)
-        RequestCounter.objects.filter(pk=counter.pk).update(last_number=start + share - 1)
-        _add_created_events(council, start, start + share - 1)
+        for done in range(0, share, BATCH):
+            count = min(BATCH, share - done)
+            start = _numbers_reserve(council, count)
+            with transaction.atomic():
+                _requests_write(_rows(council, categories, wards, count, start, rng, now))
+                _add_created_events(council, start, start + count - 1)
         made[council.name] = share
     return made
+
+
+@transaction.atomic
+def _numbers_reserve(council, count: int) -> int:
+    """Take the next `count` request numbers of the council; return the first. Commits at once."""
+    counter, _ = RequestCounter.objects.select_for_update().get_or_create(council=council)
+    start = counter.last_number + 1
+    RequestCounter.objects.filter(pk=counter.pk).update(last_number=start + count - 1)
+    return start
+
+
+def _requests_write(rows) -> None:
+    if connection.vendor == "postgresql":
+        _copy_rows(ServiceRequest._meta.db_table, REQUEST_COLUMNS, (row[:9] + (EMPTY_JSON,) + row[10:] for row in rows))
+        return
+    batch = []
+    with _times_as_given():
+        for row in rows:
+            values = dict(zip(REQUEST_COLUMNS, row, strict=True))
+            values["answers"] = {}
+            batch.append(ServiceRequest(**values))
+            if len(batch) == 5000:
+                ServiceRequest.objects.bulk_create(batch)
+                batch = []
+        ServiceRequest.objects.bulk_create(batch)
+
+
+@contextlib.contextmanager
+def _times_as_given():
+    """Let bulk_create keep the generated created_at and updated_at instead of stamping "now" (COPY
+    on PostgreSQL writes them as given already). Only the generator, a command, does this."""
+    fields = [ServiceRequest._meta.get_field(name) for name in ("created_at", "updated_at")]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def _add_created_events(council, first: int, last: int) -> None:
