@@ -430,15 +430,25 @@ def apply_duration_optimism_bias(proposal) -> None:
     and `end_with_ob` (the end date once the planned duration is stretched by the uplift).
 
     The uplift comes from the latest business case's optimism bias category and the share of
-    its risks mitigated. Without a case, the Green Book upper bound for IT (+54%) is used. A
-    category with no duration figure (outsourcing) leaves the dates as planned.
+    its risks mitigated: as approved, when the case has an approved version (later draft changes
+    do not move the roadmap until they are approved), otherwise as the case stands. Without a
+    case, the Green Book upper bound for IT (+54%) is used. A category with no duration figure
+    (outsourcing) leaves the dates as planned.
     """
+    from joinedup.portfolio.versions import approved_version
+
     cases = sorted(proposal.business_cases.all(), key=lambda c: c.created_at)
     if cases:
         case = cases[-1]
-        ob = optimism_bias_for(case.ob_category, case.ob_mitigation)
+        approved = approved_version(case)
+        if approved is not None:
+            category, mitigation = approved.snapshot["ob_category"], Decimal(approved.snapshot["ob_mitigation"])
+            as_of = f", as approved in version {approved.number}"
+        else:
+            category, mitigation, as_of = case.ob_category, case.ob_mitigation, ""
+        ob = optimism_bias_for(category, mitigation)
         proposal.ob_source = (
-            f"{case.get_stage_display()}: {ob['category'].label}, {case.ob_mitigation:.0%} of risks mitigated"
+            f"{case.get_stage_display()}: {ob['category'].label}, {mitigation:.0%} of risks mitigated{as_of}"
         )
     else:
         ob = optimism_bias_for(DEFAULT_OB_CATEGORY, 0)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from joinedup.portfolio import selectors, services
+from joinedup.portfolio import gates, selectors, services
 from joinedup.portfolio.appraisal import AppraisalError, end_allowing_for_optimism_bias
 from joinedup.portfolio.tests.factories import approve, make_proposal
 
@@ -32,6 +32,17 @@ def test_end_before_start_is_refused():
         end_allowing_for_optimism_bias(datetime.date(2026, 6, 1), datetime.date(2026, 1, 1), Decimal("0.5"))
 
 
+def approve_change(case):
+    """The board member who approved the case approves the change to it."""
+    gates.gate_record(
+        actor=case.gates.first().decided_by,
+        case=case,
+        outcome="go",
+        decided_on=datetime.date(2026, 2, 1),
+        reasons="Risks dealt with",
+    )
+
+
 @pytest.fixture
 def scheduled(council, staff_user):
     project = make_proposal(council, actor=staff_user, title="Kiosks", case_route="bjc")
@@ -53,14 +64,18 @@ def test_roadmap_applies_the_cases_duration_uplift(council, staff_user, schedule
     # IT, nothing mitigated: +54% of 364 days = 196.56, so 197 days later.
     assert row.ob_duration == Decimal("0.54")
     assert row.end_with_ob == datetime.date(2027, 3, 31) + datetime.timedelta(days=197)
-    case.ob_mitigation = Decimal("0.5")
-    case.save()
+    # A change to the approved case is a draft: the roadmap keeps the approved uplift ...
+    services.business_case_update(actor=staff_user, case=case, ob_mitigation=Decimal("0.5"))
+    [row] = selectors.roadmap(user=staff_user, councils=[council])
+    assert row.ob_duration == Decimal("0.54") and "as approved in version 1" in row.ob_source
+    # ... until the board approves the change.
+    approve_change(case)
     [row] = selectors.roadmap(user=staff_user, councils=[council])
     assert row.ob_duration == Decimal("0.27")
     assert row.ob_duration_text == "27%"
     # Mitigating everything still leaves the IT lower bound of 10%.
-    case.ob_mitigation = Decimal("1")
-    case.save()
+    services.business_case_update(actor=staff_user, case=case, ob_mitigation=Decimal("1"))
+    approve_change(case)
     [row] = selectors.roadmap(user=staff_user, councils=[council])
     assert row.ob_duration == Decimal("0.10")
     bar = selectors.timeline_bar(row)
@@ -70,8 +85,8 @@ def test_roadmap_applies_the_cases_duration_uplift(council, staff_user, schedule
 @pytest.mark.django_db
 def test_outsourcing_has_no_duration_uplift(council, staff_user, scheduled):
     project, case = scheduled
-    case.ob_category = "outsourcing"
-    case.save()
+    services.business_case_update(actor=staff_user, case=case, ob_category="outsourcing")
+    approve_change(case)
     [row] = selectors.roadmap(user=staff_user, councils=[council])
     assert row.ob_duration is None
     assert row.end_with_ob == datetime.date(2027, 3, 31)
