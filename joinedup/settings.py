@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "joinedup.core.context_processors.platform",
+                # The "emails are not being sent" banner on staff pages.
+                "joinedup.notifications.context_processors.sending_problem",
             ],
             "builtins": ["joinedup.core.templatetags.govuk"],
         },

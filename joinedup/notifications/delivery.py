@@ -207,7 +207,8 @@ def _record_retry(message: Message, error: str) -> str:
         return _record_failed(message, f"Gave up after {message.attempts} attempts. Last error: {error}")
     now = timezone.now()
     next_attempt_at = now + RETRY_DELAYS[message.attempts - 1]
-    logger.info("Message %s not sent (%s); trying again at %s", message.pk, error, next_attempt_at.isoformat())
+    # A warning: while the mail server (or Notify) is down, these are what operators need to see.
+    logger.warning("Message %s not sent (%s); trying again at %s", message.pk, error, next_attempt_at.isoformat())
     updated = _ours(message).update(
         status=MessageStatus.PENDING, next_attempt_at=next_attempt_at, last_error=error, updated_at=now
     )
@@ -244,7 +245,40 @@ def deliver(message_id: int) -> str | None:
     if message is None:
         return None
     recorder, detail = _attempt(message)
-    return recorder(message, detail)
+    result = recorder(message, detail)
+    if result == MessageStatus.SENT:
+        retry_sooner([message])
+    return result
+
+
+def retry_sooner(sent: list[Message]) -> int:
+    """The server has taken a message again: messages waiting for a later retry are due now.
+
+    Without this, a message that failed during an outage waits out its back-off (up to 30
+    minutes at the third try) even though the server came back long before. Emails share one
+    mail server; texts go through each council's own Notify account, so only that council's.
+    """
+    now = timezone.now()
+    waiting = Message.objects.filter(status=MessageStatus.PENDING, attempts__gt=0, next_attempt_at__gt=now)
+    scope = Q()
+    for message in {(m.channel, m.council_id): m for m in sent}.values():
+        if message.channel == MessageChannel.EMAIL:
+            scope |= Q(channel=MessageChannel.EMAIL)
+        else:
+            scope |= Q(channel=message.channel, council_id=message.council_id)
+    if not scope:
+        return 0
+    moved = waiting.filter(scope).update(next_attempt_at=now, updated_at=now)
+    if moved:
+        logger.warning("Sending works again: %s message(s) waiting to be tried again are due now", moved)
+        from joinedup.notifications.tasks import deliver_due_messages
+
+        try:
+            with transaction.atomic():
+                deliver_due_messages.enqueue()
+        except Exception:  # the every-minute sweep sends them anyway
+            logger.exception("Could not queue the sending of the messages waiting to be tried again")
+    return moved
 
 
 def _deliver_claimed(messages: list[Message]) -> list[str]:
@@ -268,7 +302,10 @@ def _deliver_claimed(messages: list[Message]) -> list[str]:
             for message, recorder, detail in outcomes
             if not (recorder is _record_sent and message.channel == MessageChannel.EMAIL)
         ]
-        return results
+    sent = [message for message, recorder, _ in outcomes if recorder is _record_sent]
+    if sent:
+        retry_sooner(sent)
+    return results
 
 
 def _record_sent_emails(sent: list[tuple[Message, str]]) -> list[str]:
