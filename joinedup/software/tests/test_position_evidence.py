@@ -207,3 +207,24 @@ def test_the_licence_download_names_the_evidence_and_dates(client, council, staf
     assert row["Assigned rests on"] == "no assignment file"
     assert row["Used rests on"] == f"sign-in log (Entra) as at {newest:%-d %B %Y} (signins.csv)"
     assert row["Owned as at"] == today().isoformat()
+
+
+def test_imports_made_before_evidence_was_kept_get_their_dates(council):
+    """The data migration: an earlier import's products as at its Report Refresh Date."""
+    import importlib
+
+    from django.apps import apps
+
+    from joinedup.software.models import ImportBatch
+
+    backfill = importlib.import_module("joinedup.software.migrations.0011_usage_evidence_from_earlier_imports").backfill
+    e3 = make_product(council, "Office 365 E3", aliases=["ENTERPRISEPACK"])
+    refresh = today() - datetime.timedelta(days=14)
+    rows = m365_file(m365_row("a@borchester.gov.uk", exchange=str(refresh), refresh=str(refresh)))
+    run(council, rows, ImportKind.M365_ACTIVE_USER, name="old.csv")
+    run(council, b"User Principal Name,Licenses\r\na@borchester.gov.uk,ENTERPRISEPACK\r\n", ImportKind.LICENCE_EXPORT)
+    UsageEvidence.objects.all().delete()
+    ImportBatch.objects.create(council=council, kind="m365_active_user", filename="x.csv", status="previewed")
+    backfill(apps, None)
+    found = {(e.source, e.as_at, e.filename) for e in UsageEvidence.objects.filter(product=e3)}
+    assert found == {("m365_active_user", refresh, "old.csv"), ("licence_export", today(), "file.csv")}
