@@ -89,7 +89,10 @@ class ImportResult:
         return self.note_future(row, column, value, parse_date(value, self))
 
     def note_future(self, row, column, value, day):
-        if day is not None and day > _today():
+        today = self.__dict__.get("_today")
+        if today is None:
+            today = self.__dict__["_today"] = _today()  # once per file, not once per date
+        if day is not None and day > today:
             if not self.future[0]:
                 self.future[1:] = [row, column, value.strip()]
             self.future[0] += 1
