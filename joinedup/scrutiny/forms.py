@@ -263,3 +263,37 @@ class AsOfForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+
+
+class SchemeForm(forms.Form):
+    name = _text("Name of the scheme", max_length=100)
+    criteria_text = _text(
+        "Criteria",
+        long=True,
+        help_text="One a line: a short code, a |, the name and, if you like, another | and a question to help "
+        "members score it. For example: T | Timely | Is a decision coming up?",
+    )
+    max_score = forms.IntegerField(
+        label="Highest score for each criterion",
+        min_value=1,
+        max_value=10,
+        initial=2,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={"required": "Enter the highest score", "invalid": "Enter the highest score as a whole number"},
+    )
+    threshold = forms.IntegerField(
+        label="Total score worth taking on",
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={"required": "Enter the total worth taking on", "invalid": "Enter a whole number"},
+    )
+
+
+class SchemeChoiceForm(forms.Form):
+    scheme = forms.ModelChoiceField(
+        label="Score topics with", queryset=None, required=False, empty_label="TOPIC (the platform's scheme)"
+    )
+
+    def __init__(self, *args, schemes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes

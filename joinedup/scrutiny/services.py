@@ -450,3 +450,78 @@ def orphan_files_clean() -> int:
     storage = EvidenceDocument._meta.get_field("file").storage
     removed = orphan_files_remove(storage=storage, folder=EVIDENCE_FOLDER, model=EvidenceDocument, fields=["file"])
     return removed + orphan_files_remove(storage=storage, folder=REPORTS_FOLDER, model=DataReport, fields=["pdf"])
+
+
+# Scoring schemes
+
+
+def parse_criteria(text: str) -> list[dict]:
+    """Criteria written one a line as 'code | label | hint' (the hint may be left out)."""
+    criteria, codes = [], set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) < 2 or not parts[0] or not parts[1] or len(parts) > 3:
+            raise ValidationError({"criteria": [f"Line {number}: write the code, a | and the name, like 'T | Timely'"]})
+        code = parts[0].upper()
+        if len(code) > 3 or not code.isalnum():
+            raise ValidationError({"criteria": [f"Line {number}: the code must be 1 to 3 letters or numbers"]})
+        if code in codes:
+            raise ValidationError({"criteria": [f"Line {number}: the code {code} is used twice"]})
+        codes.add(code)
+        criteria.append({"code": code, "label": parts[1][:100], "hint": parts[2][:300] if len(parts) == 3 else ""})
+    if not 2 <= len(criteria) <= 10:
+        raise ValidationError({"criteria": ["Give from 2 to 10 criteria, one a line"]})
+    return criteria
+
+
+@transaction.atomic
+def scoring_scheme_create(
+    *, actor, owner, name: str, criteria_text: str, max_score: int, threshold: int
+) -> ScoringScheme:
+    """A council's (or partnership's) own way of scoring topics, to use instead of TOPIC."""
+    _require_manage(actor, owner)
+    criteria = parse_criteria(criteria_text)
+    if not 1 <= max_score <= 10:
+        raise ValidationError({"max_score": ["The highest score must be from 1 to 10"]})
+    if not 1 <= threshold <= max_score * len(criteria):
+        raise ValidationError(
+            {"threshold": [f"The score worth taking on must be from 1 to {max_score * len(criteria)}"]}
+        )
+    is_partnership = isinstance(owner, Partnership)
+    scheme = ScoringScheme(
+        council=None if is_partnership else owner,
+        partnership=owner if is_partnership else None,
+        name=_text(name, "name", "the scheme's name", 100),
+        criteria=criteria,
+        max_score=max_score,
+        threshold=threshold,
+    )
+    _clean(scheme)
+    scheme.save()
+    audit_record(
+        actor=actor,
+        action="scrutiny.scoring_scheme.create",
+        instance=scheme,
+        council=scheme.council,
+        changes={"name": scheme.name, "criteria": [c["code"] for c in criteria]},
+    )
+    return scheme
+
+
+@transaction.atomic
+def committee_scheme_set(*, actor, committee: Committee, scheme: ScoringScheme | None) -> Committee:
+    """Score the committee's topics with this scheme from now on (None: TOPIC). Topics already
+    scored keep their scores and the name of the scheme they were scored with."""
+    _require_manage(actor, committee.owner)
+    if scheme is not None and (scheme.council_id, scheme.partnership_id) != (
+        committee.council_id,
+        committee.partnership_id,
+    ):
+        raise ValidationError({"scheme": ["Choose one of this council's schemes"]})
+    changes = field_changes(committee, {"scoring_scheme": scheme})
+    committee.scoring_scheme = scheme
+    committee.save(update_fields=["scoring_scheme", "updated_at"])
+    _audit(actor, "committee.scheme_set", committee, committee, changes)
+    return committee

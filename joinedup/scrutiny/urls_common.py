@@ -16,6 +16,8 @@ def workspace_patterns(prefix: str) -> list:
         path(p, views.home, name="home"),
         path(p + "committees/new/", views.committee_new, name="committee-new"),
         path(p + C, views.committee_detail, name="committee"),
+        path(p + "scoring-schemes/new/", views.scheme_new, name="scheme-new"),
+        path(p + C + "scoring/", views.committee_scheme, name="committee-scheme"),
         path(p + C + "members/new/", views.member_new, name="member-new"),
         path(p + C + "terms/new/", views.terms_new, name="terms-new"),
         path(p + C + "meetings/new/", views.meeting_new, name="meeting-new"),

@@ -14,6 +14,7 @@ from joinedup.core.ratelimit import limit_posts
 from joinedup.core.validation import add_to_form
 from joinedup.councils.models import Council
 from joinedup.scrutiny import forms, rules, selectors, services
+from joinedup.scrutiny.models import ScoringScheme
 from joinedup.scrutiny.scope import scope_for, workspace_scope
 from joinedup.scrutiny.scoring import scheme_for
 
@@ -184,6 +185,61 @@ def terms_new(request, pk, council_slug=None, partnership_slug=None):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_new(request, council_slug=None, partnership_slug=None):
+    scope = workspace_scope(request, council_slug, partnership_slug)
+    _managed(request, scope)
+    form = forms.SchemeForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form, lambda: services.scoring_scheme_create(actor=request.user, owner=scope.owner, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, "The scoring scheme has been saved. Choose it on a committee's page to use it.")
+        return redirect(scope.url("home"))
+    return form_page(
+        request,
+        scope,
+        form,
+        title="Set up a scoring scheme for topics",
+        button="Save the scheme",
+        back_url=scope.url("home"),
+        intro="Committees score work programme topics with TOPIC unless you give them a scheme of your own.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_scheme(request, pk, council_slug=None, partnership_slug=None):
+    scope = workspace_scope(request, council_slug, partnership_slug)
+    _managed(request, scope)
+    committee = committee_from(request, scope, pk)
+    schemes = ScoringScheme.objects.filter(council=scope.council, partnership=scope.partnership)
+    form = forms.SchemeChoiceForm(request.POST or None, schemes=schemes, initial={"scheme": committee.scoring_scheme})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form, lambda: services.committee_scheme_set(actor=request.user, committee=committee, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, "The committee's scoring scheme has been saved.")
+        return redirect(scope.url("programme", committee.pk))
+    return form_page(
+        request,
+        scope,
+        form,
+        title="Choose how topics are scored",
+        button="Save",
+        back_url=scope.url("programme", committee.pk),
+        caption=committee.name,
+        intro="Topics already scored keep their scores and the scheme they were scored with.",
+    )
+
+
 # Meetings and evidence
 
 
@@ -323,7 +379,7 @@ def programme(request, pk, council_slug=None, partnership_slug=None):
             scheme=scheme_for(committee),
             recurring=list(committee.recurring_topics.all()),
             can_edit=rules.can_edit_committee(request.user, committee),
-            can_see_suggesters=rules.can_manage(request.user, scope.owner),
+            can_manage=rules.can_manage(request.user, scope.owner),
         ),
     )
 

@@ -333,3 +333,50 @@ def test_the_command_runs_every_daily_job(committee, officer):
     assert "Daily task scheduled." in text
     call_command("send_scrutiny_reminders", "--schedule-only", stdout=out)
     assert "already scheduled" in out.getvalue()
+
+
+def test_a_council_scores_topics_with_its_own_scheme(council, committee, officer, scrutiny_member, outside_council):
+    from joinedup.scrutiny.scoring import scheme_for
+
+    with pytest.raises(PermissionDenied):
+        services.scoring_scheme_create(
+            actor=scrutiny_member, owner=council, name="X", criteria_text="A | a\nB | b", max_score=3, threshold=4
+        )
+    for text, field in [("A | a", "criteria"), ("A | a\nA | b", "criteria"), ("A a\nB | b", "criteria")]:
+        with pytest.raises(ValidationError) as error:
+            services.scoring_scheme_create(
+                actor=officer, owner=council, name="X", criteria_text=text, max_score=3, threshold=4
+            )
+        assert field in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.scoring_scheme_create(
+            actor=officer, owner=council, name="X", criteria_text="A | a\nB | b", max_score=3, threshold=7
+        )
+    assert "threshold" in error.value.message_dict
+    scheme = services.scoring_scheme_create(
+        actor=officer,
+        owner=council,
+        name="Risk and value",
+        criteria_text="r | Risk | How likely is harm?\nV | Value for money",
+        max_score=3,
+        threshold=4,
+    )
+    assert scheme.criteria == [
+        {"code": "R", "label": "Risk", "hint": "How likely is harm?"},
+        {"code": "V", "label": "Value for money", "hint": ""},
+    ]
+    old = services.topic_suggest(actor=scrutiny_member, committee=committee, title="Old", description="x")
+    services.topic_score(actor=scrutiny_member, topic=old, scores=dict.fromkeys("TOPIC", 1))
+    services.committee_scheme_set(actor=officer, committee=committee, scheme=scheme)
+    assert scheme_for(committee).total_max == 6
+    topic = services.topic_suggest(actor=scrutiny_member, committee=committee, title="New", description="x")
+    services.topic_score(actor=scrutiny_member, topic=topic, scores={"R": 3, "V": 2})
+    topic.refresh_from_db()
+    old.refresh_from_db()
+    assert (topic.score_total, topic.scheme_name) == (5, "Risk and value")
+    assert (old.score_total, old.scheme_name) == (5, "TOPIC")
+    other = services.committee_create(
+        actor=None, owner=outside_council, name="Elsewhere", code="E", kind=CommitteeKind.COMMITTEE
+    )
+    with pytest.raises((ValidationError, PermissionDenied)):
+        services.committee_scheme_set(actor=officer, committee=other, scheme=scheme)

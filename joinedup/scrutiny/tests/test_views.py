@@ -240,3 +240,24 @@ def test_only_a_scrutiny_officer_records_the_response(client, council, world, sc
     assert response.status_code == 302
     world["rec"].refresh_from_db()
     assert world["rec"].response == "accepted"
+
+
+def test_only_scrutiny_officers_set_scoring_schemes(client, council, world, scrutiny_member, officer):
+    pages = [
+        reverse("scrutiny:scheme-new", args=[council.slug]),
+        reverse("scrutiny:committee-scheme", args=[council.slug, world["committee"].pk]),
+    ]
+    client.force_login(scrutiny_member)
+    assert [client.get(url).status_code for url in pages] == [403, 403]
+    client.force_login(officer)
+    assert [client.get(url).status_code for url in pages] == [200, 200]
+    response = client.post(
+        pages[0], {"name": "Ours", "criteria_text": "A | Alpha\nB | Beta", "max_score": "3", "threshold": "4"}
+    )
+    assert response.status_code == 302
+    from joinedup.scrutiny.models import ScoringScheme
+
+    scheme = ScoringScheme.objects.get(council=council)
+    assert client.post(pages[1], {"scheme": scheme.pk}).status_code == 302
+    world["committee"].refresh_from_db()
+    assert world["committee"].scoring_scheme == scheme
