@@ -31,6 +31,7 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz":
             from joinedup.core.views import healthz
 
+            request.get_host()  # the Host header must still be one of ALLOWED_HOSTS (400 if not)
             return healthz(request)
         return self.get_response(request)
 

@@ -84,3 +84,7 @@ def test_healthz_reports_the_oldest_waiting_message_and_a_failing_mail_server(cl
     assert body["outbox"]["retrying"] == 1
     assert body["outbox"]["waiting"] == 1  # the retry is not due yet
     assert body["status"] == "degraded"
+
+
+def test_healthz_still_checks_the_host_name(client):
+    assert client.get("/healthz", HTTP_HOST="evil.example.com").status_code == 400
