@@ -17,7 +17,7 @@ from joinedup.software.forms import (
     ReclaimDecisionForm,
     ReclaimStartForm,
 )
-from joinedup.software.views import _form_page
+from joinedup.software.views import _download, _form_page
 
 
 @login_required
@@ -74,11 +74,27 @@ def reclaim_start(request, council_slug):
     if request.method == "GET" and form.is_bound and form.is_valid():
         product = form.cleaned_data["product"]
         candidates = workflows.reclaim_new_candidates(council=council, product=product)
-        page = Paginator(candidates, workflows.RECLAIM_PAGE_SIZE).get_page(request.GET.get("page"))
+        if request.GET.get("format") in ("csv", "xlsx"):
+            rows = [[person, last_used] for person, last_used in candidates]
+            table = (f"{product.name} not used", ["Person", "Last used (empty: never)"], rows)
+            return _download(table, request.GET["format"], f"{council.slug}-reclaim-candidates")
+        shown = request.GET.get("shown", "")
+        search = request.GET.get("search", "").strip().casefold()
+        listed = [
+            (person, last_used)
+            for person, last_used in candidates
+            if (shown != "never" or last_used is None)
+            and (shown != "before" or last_used is not None)
+            and (not search or search in person)
+        ]
+        page = Paginator(listed, workflows.RECLAIM_PAGE_SIZE).get_page(request.GET.get("page"))
         area, owner = workflows.reclaim_owner(council=council, product=product)
         context.update(
             product=product,
+            total=len(candidates),
             candidates=page,
+            shown=shown,
+            search=request.GET.get("search", "").strip(),
             pagination=_pagination(page, request.GET),
             owner=owner,
             area=area,

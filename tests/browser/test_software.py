@@ -108,10 +108,23 @@ def test_reclaim_and_attestation_pages_are_accessible(page, axe, demo):
     sign_in(page, "partnership@example.org", f"{BASE}/reclaim-and-attest/")
     expect(page.locator("h1")).to_have_text("Reclaim and attestation")
     axe(page)
-    page.get_by_label("Which product?").select_option(label="Office 365 E3")
+    from joinedup.software import workflows
+    from joinedup.software.models import Product
+
+    with_candidates = next(
+        product.name
+        for product in Product.objects.filter(assignments__council=demo).distinct().order_by("name")
+        if workflows.reclaim_new_candidates(council=demo, product=product)
+    )
+    page.get_by_label("Which product?").select_option(label=with_candidates)
     page.get_by_role("button", name="See who would be asked about").click()
     expect(page.locator("h1")).to_have_text("Ask the owner about unused licences")
+    expect(page.get_by_role("button", name="Filter the list")).to_be_visible()
     axe(page)  # the candidate list, before anything is sent
+    page.get_by_label("Never used it").check()
+    page.get_by_role("button", name="Filter the list").click()
+    expect(page.locator("caption")).to_contain_text("shown of the")
+    axe(page)
     open_page(page, f"{BASE}/reclaim-and-attest/reclaim/new/?product=", "Ask the owner about unused licences")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)

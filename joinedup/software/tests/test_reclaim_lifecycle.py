@@ -124,10 +124,17 @@ def test_the_candidate_list_comes_before_anything_is_sent_a_page_at_a_time(clien
     page = client.get(url, {"product": e3.pk}).content.decode()
     assert "Office 365 E3: 120 licences not used" in page and "(page 1 of 3)" in page
     assert "idle00000@borchester.gov.uk" in page and "idle00050@borchester.gov.uk" not in page
-    assert "No owner is recorded for Office 365 E3" in page and "Make the 120 requests" in page
+    assert "No owner is recorded for Office 365 E3" in page and "Make all 120 requests" in page
     assert not ReclaimRequest.objects.exists()  # looking sends nothing
     page3 = client.get(url, {"product": e3.pk, "page": 3}).content.decode()
     assert "idle00119@borchester.gov.uk" in page3 and "idle00000@" not in page3
+    found = client.get(url, {"product": e3.pk, "search": "IDLE0011"}).content.decode()
+    assert "10 shown of the 120 who would be asked about" in found and "idle00110@" in found
+    assert "0 shown of the 120" in client.get(url, {"product": e3.pk, "shown": "before"}).content.decode()
+    download = client.get(url, {"product": e3.pk, "format": "csv"})
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert download["Content-Type"].startswith("text/csv") and len(lines) == 121
+    assert lines[0] == "Person,Last used (empty: never)" and lines[1] == "idle00000@borchester.gov.uk,"
     with CaptureQueriesContext(connection) as small:
         client.get(url, {"product": e3.pk})
     _many(council, e3, 3000)
