@@ -372,6 +372,10 @@ class Rag(models.TextChoices):
     RED = "red", "Red: progress not acceptable"
 
 
+# The GOV.UK tag colour for each rating.
+RAG_TAGS = {Rag.GREEN: "green", Rag.AMBER: "yellow", Rag.RED: "red"}
+
+
 class Recommendation(BaseModel):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
@@ -426,7 +430,7 @@ class Update(BaseModel):
     @property
     def tag(self) -> str:
         """The GOV.UK tag colour for its rating."""
-        return {"green": "green", "amber": "yellow", "red": "red"}.get(self.rag, "grey")
+        return RAG_TAGS.get(self.rag, "grey")
 
 
 # Scrutiny reports built from live data

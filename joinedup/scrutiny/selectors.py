@@ -14,6 +14,7 @@ from django.utils import timezone
 from joinedup.councils.models import Partnership
 from joinedup.scrutiny import rules
 from joinedup.scrutiny.models import (
+    RAG_TAGS,
     AgendaItem,
     Committee,
     DataReport,
@@ -156,11 +157,10 @@ def status(recommendation: Recommendation, today: datetime.date) -> Status:
         return Status("not_accepted", label, "orange")
     rag = next((u.rag for u in rec.updates.all() if u.reported_on <= today), "")
     if rag:
-        return Status(rag, f"{label}: {dict(rec._meta.get_field('rag').choices)[rag]}", _RAG_TAG[rag])
+        return Status(rag, f"{label}: {dict(rec._meta.get_field('rag').choices)[rag]}", RAG_TAGS[rag])
     return Status("responded", f"{label}: no progress reported yet", "purple")
 
 
-_RAG_TAG = {"green": "green", "amber": "yellow", "red": "red"}
 # Each status's name without its dates, for counting and filtering.
 STATUS_NAMES = {
     "not_sent": "Not yet with the executive",

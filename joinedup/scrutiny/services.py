@@ -77,10 +77,7 @@ def _text(value, field, label, max_length=None, required=True):
 
 
 def _clean(instance):
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise error from None
+    instance.full_clean()
 
 
 # Committees
