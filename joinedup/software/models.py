@@ -571,6 +571,28 @@ class ReclaimRequest(BaseModel):
         return f"{self.product} assigned to {self.person}"
 
 
+class ReclaimExclusion(BaseModel):
+    """Someone never to be asked about for one product (a shared mailbox, a service or room account,
+    a protected person, someone on long-term leave), with the reason."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    person = models.CharField(max_length=254)
+    reason = models.TextField()
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "product", "person"], name="software_reclaim_exclusion_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.person} not asked about {self.product_id}"
+
+
 class AttestationCampaign(BaseModel):
     """A yearly round asking each owner to confirm their systems are still needed and recorded right."""
 

@@ -6,13 +6,14 @@ from joinedup.core.personal_data import Found, Person, register, stamp
 
 
 def _software(person: Person) -> Found:
-    from joinedup.software.models import Assignment, ReclaimRequest, UsageMonthly
+    from joinedup.software.models import Assignment, ReclaimExclusion, ReclaimRequest, UsageMonthly
 
     if not person.email:
-        return Found({"licences": [], "usage": [], "reclaim_requests": []})
+        return Found({"licences": [], "usage": [], "reclaim_requests": [], "left_out_of_reclaim": []})
     assignments = list(Assignment.objects.filter(person__iexact=person.email).select_related("council", "product"))
     usage = UsageMonthly.objects.filter(person__iexact=person.email).select_related("product").order_by("month")
     reclaims = list(ReclaimRequest.objects.filter(person__iexact=person.email).select_related("council", "product"))
+    exclusions = list(ReclaimExclusion.objects.filter(person__iexact=person.email).select_related("council", "product"))
     data = {
         "licences": [{"council": a.council.name, "product": a.product.name} for a in assignments],
         "usage": [
@@ -37,8 +38,12 @@ def _software(person: Person) -> Found:
             }
             for r in reclaims
         ],
+        "left_out_of_reclaim": [
+            {"council": x.council.name, "product": x.product.name, "reason": x.reason, "since": stamp(x.created_at)}
+            for x in exclusions
+        ],
     }
-    return Found(data, records=[*assignments, *reclaims])
+    return Found(data, records=[*assignments, *reclaims, *exclusions])
 
 
 register("software_licences_and_usage", _software)

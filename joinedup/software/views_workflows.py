@@ -46,7 +46,20 @@ def reclaim_start(request, council_slug):
     """Choose a product, see who would be asked about (a page at a time), then ask the owner."""
     council = staff_council_from_path(request, council_slug)
     form = ReclaimStartForm(request.POST or request.GET or None, products=selectors.product_dictionary(council=council))
-    if request.method == "POST" and form.is_valid():
+    exclude_errors = {}
+    if request.method == "POST" and form.is_valid() and request.POST.get("action") == "exclude":
+        product = form.cleaned_data["product"]
+        people = request.POST.getlist("person")
+        try:
+            added = workflows.reclaim_exclude(
+                actor=request.user, council=council, product=product, people=people, reason=request.POST.get("reason")
+            )
+        except ValidationError as error:
+            exclude_errors = {field: " ".join(messages_) for field, messages_ in error.message_dict.items()}
+        else:
+            messages.success(request, f"{added} people will not be asked about {product.name}.")
+            return redirect(f"{request.path}?product={product.pk}")
+    elif request.method == "POST" and form.is_valid():
         product = form.cleaned_data["product"]
         try:
             created = workflows.reclaim_requests_create(actor=request.user, council=council, product=product)
@@ -70,8 +83,8 @@ def reclaim_start(request, council_slug):
             else:
                 messages.info(request, f"No {product.name} licences are unused, or their owner has been asked already.")
             return redirect("software:workflows", council_slug=council.slug)
-    context = {"council": council, "form": form, "section": "workflows"}
-    if request.method == "GET" and form.is_bound and form.is_valid():
+    context = {"council": council, "form": form, "section": "workflows", "exclude_errors": exclude_errors}
+    if form.is_bound and form.is_valid() and (request.method == "GET" or exclude_errors):
         product = form.cleaned_data["product"]
         candidates = workflows.reclaim_new_candidates(council=council, product=product)
         if request.GET.get("format") in ("csv", "xlsx"):
@@ -96,6 +109,7 @@ def reclaim_start(request, council_slug):
             shown=shown,
             search=request.GET.get("search", "").strip(),
             pagination=_pagination(page, request.GET),
+            reason=request.POST.get("reason", ""),
             owner=owner,
             area=area,
         )

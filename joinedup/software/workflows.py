@@ -35,6 +35,7 @@ from joinedup.software.models import (
     AttestationStatus,
     Entitlement,
     Product,
+    ReclaimExclusion,
     ReclaimRequest,
     ReclaimStatus,
     UsageMonthly,
@@ -123,11 +124,44 @@ def reclaim_new_candidates(*, council, product, today=None) -> list:
             "person", flat=True
         )
     )
+    open_people |= set(
+        ReclaimExclusion.objects.filter(council=council, product=product).values_list("person", flat=True)
+    )
     return [
         (p, last)
         for p, last in reclaim_candidates(council=council, product=product, today=today)
         if p not in open_people
     ]
+
+
+@transaction.atomic
+def reclaim_exclude(*, actor, council, product: Product, people, reason: str, source: str = "") -> int:
+    """Never ask about these people for this product (a shared mailbox, a service or room account, a
+    protected person, someone on long-term leave): the reason is needed. Returns how many were added."""
+    require_register_access(actor, council)
+    _check_in_dictionary(council, product)
+    reason = (reason or "").strip()
+    people = sorted({person.strip().lower() for person in people if person.strip()})
+    if not people:
+        raise ValidationError({"person": "Select the people to leave out"})
+    if not reason:
+        raise ValidationError({"reason": "Say why they are left out"})
+    created = ReclaimExclusion.objects.bulk_create(
+        [
+            ReclaimExclusion(council=council, product=product, person=person, reason=reason, excluded_by=actor)
+            for person in people
+        ],
+        ignore_conflicts=True,
+    )
+    audit_record(
+        actor=actor,
+        action="software.reclaim.exclude",
+        instance=product,
+        council=council,
+        changes={"people": people, "reason": reason},
+        source=source,
+    )
+    return len(created)
 
 
 def reclaim_owner(*, council, product):

@@ -125,6 +125,9 @@ def test_reclaim_and_attestation_pages_are_accessible(page, axe, demo):
     page.get_by_role("button", name="Filter the list").click()
     expect(page.locator("caption")).to_contain_text("shown of the")
     axe(page)
+    page.get_by_role("button", name="Leave the selected people out").click()  # nobody selected, no reason
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
     open_page(page, f"{BASE}/reclaim-and-attest/reclaim/new/?product=", "Ask the owner about unused licences")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)

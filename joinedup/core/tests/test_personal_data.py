@@ -174,6 +174,7 @@ FOUND_BY = {
     "software.Assignment": "software_licences_and_usage",
     "software.UsageMonthly": "software_licences_and_usage",
     "software.ReclaimRequest": "software_licences_and_usage",
+    "software.ReclaimExclusion": "software_licences_and_usage",
     "scrutiny.Topic": "scrutiny_topics_you_suggested",
 }
 NOT_PERSONAL = {

@@ -164,3 +164,25 @@ def test_the_reclaim_page_shows_a_page_of_requests_with_a_fixed_number_of_querie
         page = client.get(url, {"page": 2}).content.decode()
     assert "5000 waiting" in page and "(page 2 of 100)" in page and page.count("(decide)") == 50
     assert len(large) == len(small)
+
+
+def test_people_left_out_with_a_reason_are_never_asked_about(client, council, staff_user, e3):
+    from joinedup.core.models import AuditEntry
+    from joinedup.software.models import ReclaimExclusion
+
+    run(council, PEOPLE)
+    client.force_login(staff_user)
+    url = f"/{council.slug}/staff/software/reclaim-and-attest/reclaim/new/"
+    page = client.post(url, {"product": e3.pk, "action": "exclude", "person": [PEOPLE[0]]}).content.decode()
+    assert "There is a problem" in page and "Say why they are left out" in page
+    page = client.post(url, {"product": e3.pk, "action": "exclude", "reason": "Shared"}).content.decode()
+    assert "Select the people to leave out" in page and not ReclaimExclusion.objects.exists()
+    response = client.post(
+        url, {"product": e3.pk, "action": "exclude", "person": PEOPLE[:2], "reason": "Shared mailboxes"}
+    )
+    assert response.status_code == 302 and ReclaimExclusion.objects.count() == 2
+    assert AuditEntry.objects.filter(action="software.reclaim.exclude").exists()
+    page = client.get(url, {"product": e3.pk}).content.decode()
+    assert "Office 365 E3: 4 licences not used" in page and PEOPLE[0] not in page
+    client.post(url, {"product": e3.pk})
+    assert set(ReclaimRequest.objects.values_list("person", flat=True)) == set(PEOPLE[2:])
