@@ -106,6 +106,7 @@ def _open(data: bytes) -> Image.Image:
             # WeasyPrint (the scrutiny report's PDF) sets this on import, process-wide, which would
             # let a cut-off photo through with its missing part painted grey: photos are strict.
             ImageFile.LOAD_TRUNCATED_IMAGES = False
+            image = small = None
             try:
                 image = Image.open(io.BytesIO(data))
                 orientation = _orientation(image)
@@ -114,10 +115,16 @@ def _open(data: bytes) -> Image.Image:
                 image.load()
                 small = _shrunk_to_rgb(image)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                small = None
                 raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
             except Exception:
+                small = None
                 raise ValidationError(DAMAGED, code="damaged") from None
-            del image
+            finally:
+                # Free the full-size pixels now, before the next photo is let in, whatever still
+                # refers to the image (a traceback, say).
+                if image is not None and image is not small:
+                    image.close()
     return small.transpose(orientation) if orientation is not None else small
 
 
