@@ -681,3 +681,35 @@ class Challenge(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class SelectionScenario(BaseModel):
+    """A named budget selection, kept as it was worked out (the budgets, the projects always or
+    never included, and the set chosen with its totals), so two can be compared side by side."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100)
+    capital_limit = models.DecimalField(validators=not_negative, **MONEY)
+    revenue_limit = models.DecimalField(validators=not_negative, **MONEY)
+    forced_in = models.JSONField(default=list, blank=True)
+    forced_out = models.JSONField(default=list, blank=True)
+    # [{"pk", "reference", "title", "score", "capital", "revenue", "chosen"}] for every candidate.
+    rows = models.JSONField(default=list)
+    value = models.FloatField()
+    capital = models.DecimalField(**MONEY)
+    revenue = models.DecimalField(**MONEY)
+    weights_version = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["council", "name"], name="portfolio_scenario_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def chosen_count(self) -> int:
+        return sum(1 for row in self.rows if row.get("chosen"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from joinedup.portfolio import views, views_gates
+from joinedup.portfolio import views, views_gates, views_scenarios
 
 app_name = "portfolio"
 
@@ -42,6 +42,8 @@ urlpatterns = [
     path(P + "ranking.csv", views.ranking, {"fmt": "csv"}, name="ranking-csv"),
     path(P + "ranking.xlsx", views.ranking, {"fmt": "xlsx"}, name="ranking-xlsx"),
     path(P + "selection/", views.selection, name="selection"),
+    path(P + "selection/scenarios/", views_scenarios.scenario_list, name="scenarios"),
+    path(P + "selection/scenarios/save/", views_scenarios.scenario_save, name="scenario-save"),
     path(P + "roadmap/", views.roadmap, name="roadmap"),
     path(P + "roadmap.csv", views.roadmap, {"fmt": "csv"}, name="roadmap-csv"),
     path(P + "roadmap.xlsx", views.roadmap, {"fmt": "xlsx"}, name="roadmap-xlsx"),

@@ -731,6 +731,7 @@ def selection(request, council_slug):
     rows, weight_set = selectors.ranking(user=request.user, council=council)
     context = _selection(request, rows)
     context["council"] = council
+    context["can_save"] = rules.can_edit_portfolio(request.user, council)
     return render(request, "portfolio/selection.html", context)
 
 
