@@ -345,3 +345,17 @@ def test_the_migration_keeps_the_names_typed_before_deciders_were_people(council
     gate = GateDecision.objects.get(pk=old.pk)
     assert gate.decided_by is None and gate.decided_by_name == "Joint ICT board"
     assert gate.decider == "Joint ICT board"
+
+
+def test_a_board_member_decides_only_after_two_factor_sign_in_where_it_is_required(
+    council, staff_user, board, settings
+):
+    from joinedup.portfolio import rules
+
+    proposal, case = bjc_ready(council, staff_user)
+    settings.REQUIRE_STAFF_MFA = True
+    assert not rules.can_decide_gate(board, proposal)
+    with pytest.raises(PermissionDenied):
+        gates.gate_record(actor=board, case=case, outcome="go", decided_on=DAY, reasons="x")
+    board.is_verified = lambda: True  # what django-otp sets once the second factor is given
+    assert rules.can_decide_gate(board, proposal)
