@@ -141,6 +141,25 @@ def no_js_page(chromium, live_server, transactional_db):
         context.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_as_in_production():
+    """With production settings, let WhiteNoise in the app serve the static files, as it does live.
+
+    Production names static files by their content (`manage.py collectstatic` writes them to
+    STATIC_ROOT with a hash in the name). The live server's own static handler only knows the
+    unhashed source files, so it stands aside and the app's WhiteNoise serves STATIC_ROOT.
+    """
+    from django.conf import settings
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    if not settings.PRODUCTION:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(StaticFilesHandler, "_should_handle", lambda self, path: False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings, tmp_path):
     """Files the pages write (photos, uploads waiting for confirmation) go to the test's own folder."""

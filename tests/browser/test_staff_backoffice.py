@@ -7,7 +7,7 @@ WCAG 2.2 AA or best-practice problem on any of them, and change a status without
 import re
 
 import pytest
-from helpers import COUNCIL, open_page, sign_in
+from helpers import COUNCIL, acting_in_session, open_page, sign_in
 from playwright.sync_api import expect
 
 from joinedup.accounts.models import User
@@ -45,7 +45,7 @@ def demo(demo):
                 contact_preference=ContactPreference.EMAIL,
             )
         )
-    services.request_assign(actor=staff, request=made[1], officer=staff)
+    services.request_assign(actor=acting_in_session(staff), request=made[1], officer=staff)
     return {"council": council, "requests": made}
 
 
