@@ -168,7 +168,8 @@ def markdown(r: dict) -> str:
     return f"""## {TITLE}
 
 **Data:** {r["rows_in_table"]:,} requests ({r["vendor"]}) across the four demo councils over two
-years, {r["boston_requests"]:,} of them Boston's; generated in {r["generate_seconds"]} s. Rebuilding every
+years, {r["boston_requests"]:,} of them Boston's; {r["generate_seconds"]} s to make the rows missing (rows left
+by an earlier run are reused). Rebuilding every
 rollup from scratch (`figures_rebuild`) took {r["rebuild_seconds"]} s and wrote {r["rollup_rows"]:,}
 rows. Period: {r["period"]} (each page also shows the period before and the year before).
 Command: `BENCH_ONLY=figures BENCH_DATABASE_URL=... make bench`.
