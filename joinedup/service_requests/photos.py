@@ -45,8 +45,10 @@ MAX_BYTES = 10 * 1024 * 1024
 # Phone cameras make 12 to 24 megapixel photos (a 48-megapixel sensor saves 12 by default). The
 # cap is checked from the file's header, before any pixel is decoded.
 MAX_PIXELS = 24_000_000
-# How many photos one web process decodes at once. A full-size photo takes up to about 100 MB
-# while it is decoded, so this bounds a process's memory however many uploads arrive together.
+# How many photos one web process works on at once, from reading the upload to the finished
+# JPEGs. A full-size photo takes up to about 200 MB while it is decoded, so this bounds a
+# process's memory however many uploads arrive together (in threaded workers; a sync worker
+# takes one request at a time anyway).
 DECODE_SLOTS = threading.BoundedSemaphore(1)
 DISPLAY_SIZE = 1600
 THUMBNAIL_SIZE = 400
@@ -81,7 +83,7 @@ def _open(data: bytes) -> Image.Image:
 
     The size is checked from the header first. A JPEG is decoded at a reduced scale straight away
     (libjpeg's draft mode), and any other image is shrunk as soon as it is decoded, so no more than
-    one full-size copy is ever held, and only one per process at a time (DECODE_SLOTS)."""
+    one full-size copy is ever held. Callers hold one of DECODE_SLOTS."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -102,29 +104,28 @@ def _open(data: bytes) -> Image.Image:
             raise ValidationError(DAMAGED, code="damaged") from None
         # verify() leaves the image unusable, and does not decode the pixels: do that too, so a
         # cut-off file is caught here and not half-stored.
-        with DECODE_SLOTS:
-            # WeasyPrint (the scrutiny report's PDF) sets this on import, process-wide, which would
-            # let a cut-off photo through with its missing part painted grey: photos are strict.
-            ImageFile.LOAD_TRUNCATED_IMAGES = False
-            image = small = None
-            try:
-                image = Image.open(io.BytesIO(data))
-                orientation = _orientation(image)
-                if image.format in ("JPEG", "MPO"):
-                    image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))
-                image.load()
-                small = _shrunk_to_rgb(image)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                small = None
-                raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
-            except Exception:
-                small = None
-                raise ValidationError(DAMAGED, code="damaged") from None
-            finally:
-                # Free the full-size pixels now, before the next photo is let in, whatever still
-                # refers to the image (a traceback, say).
-                if image is not None and image is not small:
-                    image.close()
+        # WeasyPrint (the scrutiny report's PDF) sets this on import, process-wide, which would
+        # let a cut-off photo through with its missing part painted grey: photos are strict.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        image = small = None
+        try:
+            image = Image.open(io.BytesIO(data))
+            orientation = _orientation(image)
+            if image.format in ("JPEG", "MPO"):
+                image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))
+            image.load()
+            small = _shrunk_to_rgb(image)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            small = None
+            raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from None
+        except Exception:
+            small = None
+            raise ValidationError(DAMAGED, code="damaged") from None
+        finally:
+            # Free the full-size pixels now, before the next photo is let in, whatever still
+            # refers to the image (a traceback, say).
+            if image is not None and image is not small:
+                image.close()
     return small.transpose(orientation) if orientation is not None else small
 
 
@@ -188,9 +189,14 @@ def _jpeg(image: Image.Image, longest_side: int, quality: int = 85) -> tuple[byt
     return out.getvalue(), copy.width, copy.height
 
 
+def _cleaned(upload) -> Image.Image:
+    return _pixels_only(_open(_read(upload)))
+
+
 def photo_check(upload) -> Image.Image:
     """Check an uploaded file is a photo we take. Return its cleaned pixels, or raise ValidationError."""
-    return _pixels_only(_open(_read(upload)))
+    with DECODE_SLOTS:
+        return _cleaned(upload)
 
 
 # The photo files written inside the innermost `photo_files_removed_on_error` block, if any.
@@ -241,9 +247,11 @@ def photo_add(
     """
     if event is not None and event.request_id != request.pk:
         raise ValueError("The event belongs to another request.")
-    pixels = photo_check(upload)
-    display, width, height = _jpeg(pixels, DISPLAY_SIZE)
-    thumbnail, _, _ = _jpeg(pixels, THUMBNAIL_SIZE, quality=80)
+    with DECODE_SLOTS:
+        pixels = _cleaned(upload)
+        display, width, height = _jpeg(pixels, DISPLAY_SIZE)
+        thumbnail, _, _ = _jpeg(pixels, THUMBNAIL_SIZE, quality=80)
+        del pixels
     with photo_files_removed_on_error():
         return _photo_store(request, event, actor, is_public, display, thumbnail, width, height)
 
@@ -312,8 +320,10 @@ def _pending_dir(token: str) -> Path:
 
 def pending_save(*, token: str, upload) -> str:
     """Check and clean an uploaded photo and keep it until the report is sent. Return its stored name."""
-    pixels = photo_check(upload)
-    display, _, _ = _jpeg(pixels, DISPLAY_SIZE, quality=90)
+    with DECODE_SLOTS:
+        pixels = _cleaned(upload)
+        display, _, _ = _jpeg(pixels, DISPLAY_SIZE, quality=90)
+        del pixels
     folder = _pending_dir(token)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.jpg"
