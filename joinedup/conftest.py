@@ -152,3 +152,15 @@ def category(council):
     )
     QuestionFactory(category=category, code="seen", prompt="When did you see it?", kind=QuestionKind.DATE)
     return category
+
+
+@pytest.fixture
+def restore_migrations():
+    """For a test that migrates an app back and forth: afterwards, bring every app back to its
+    latest migration, so the tests after it (in the same database) find every table."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -327,7 +327,7 @@ def test_a_go_on_poor_or_low_value_needs_a_recorded_justification(council, staff
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_the_names_typed_before_deciders_were_people(council, staff_user):
+def test_the_migration_keeps_the_names_typed_before_deciders_were_people(council, staff_user, restore_migrations):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 

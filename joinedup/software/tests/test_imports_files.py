@@ -273,7 +273,7 @@ def test_the_clean_up_command_with_no_store_yet(private_files, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_moves_waiting_files_out_of_the_database_and_back(council, private_files):
+def test_the_migration_moves_waiting_files_out_of_the_database_and_back(council, private_files, restore_migrations):
     from django.db.migrations.executor import MigrationExecutor
 
     before, after = [("software", "0005_usage_monthly")], [("software", "0006_import_files_in_private_store")]
