@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from joinedup.accounts import permissions
 from joinedup.accounts.selectors import council_staff_users
+from joinedup.core.pagination import pagination
 from joinedup.core.validation import add_to_form
 from joinedup.councils import selectors as council_selectors
 from joinedup.councils.views import council_from_path, staff_council_from_path
@@ -144,31 +145,6 @@ class BoundedPaginator(Paginator):
         return min(self._bounded_count, COUNT_LIMIT)
 
 
-def _pagination(page, query: QueryDict):
-    """Items for the GOV.UK pagination component: first, last, and the pages around this one."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def link(number):
-        params = query.copy()
-        params["page"] = number
-        return f"?{params.urlencode()}"
-
-    items, last = [], 0
-    numbers = page.paginator.num_pages
-    # The first, the last and the pages next to this one (not a loop over every page of a big queue).
-    for number in sorted({1, numbers, *range(max(1, page.number - 1), min(numbers, page.number + 1) + 1)}):
-        if last and number - last > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": link(number), "current": number == page.number})
-        last = number
-    return {
-        "items": items,
-        "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "next": link(page.next_page_number()) if page.has_next() else None,
-    }
-
-
 # Only the columns the queue's table shows, so a page of 50 rows reads and builds no more than it needs.
 QUEUE_COLUMNS = (
     "council",
@@ -208,7 +184,7 @@ def _queue_context(request, council, *, bulk_form=None):
         "form": form,
         "page": page,
         "rows": rows,
-        "pagination": _pagination(page, query),
+        "pagination": pagination(page, query),
         "query": query.urlencode(),
         "bulk_form": bulk_form or BulkStatusForm(prefix="bulk"),
         "placeholders": PLACEHOLDERS,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from joinedup.core.pagination import pagination
 from joinedup.core.validation import add_to_form
 from joinedup.councils.views import staff_council_from_path
 from joinedup.software import selectors, workflows
@@ -32,7 +33,7 @@ def workflow_list(request, council_slug):
             "council": council,
             "section": "workflows",
             "mine": mine,
-            "pagination": _pagination(items["reclaims"], request.GET),
+            "pagination": pagination(items["reclaims"], request.GET),
             **items,
             "reclaim_form": ReclaimStartForm(products=selectors.product_dictionary(council=council)),
             "campaign_form": CampaignForm(initial={"year": timezone.localdate().year}),
@@ -108,36 +109,12 @@ def reclaim_start(request, council_slug):
             candidates=page,
             shown=shown,
             search=request.GET.get("search", "").strip(),
-            pagination=_pagination(page, request.GET),
+            pagination=pagination(page, request.GET),
             reason=request.POST.get("reason", ""),
             owner=owner,
             area=area,
         )
     return render(request, "software/reclaim_start.html", context)
-
-
-def _pagination(page, query):
-    """Items for the GOV.UK pagination component: the first, the last and the pages next to this one."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def link(number):
-        params = query.copy()
-        params["page"] = number
-        return f"?{params.urlencode()}"
-
-    items, last = [], 0
-    numbers = page.paginator.num_pages
-    for number in sorted({1, numbers, *range(max(1, page.number - 1), min(numbers, page.number + 1) + 1)}):
-        if last and number - last > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": link(number), "current": number == page.number})
-        last = number
-    return {
-        "items": items,
-        "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "next": link(page.next_page_number()) if page.has_next() else None,
-    }
 
 
 @login_required
